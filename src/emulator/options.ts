@@ -1,0 +1,88 @@
+/**
+ * Options of the emulator. Each says its default. The gateway's config (src/config.ts) builds these from env
+ * and flags; tests pass them directly.
+ */
+export interface EmulatorToken {
+  /** The bearer token (or `private-app` header value). */
+  token: string;
+  /** The portal (HubSpot account) the token belongs to. */
+  portalId: number;
+  /** Granted scopes; `'*'` grants all. Default `'*'`. */
+  scopes?: string[] | '*';
+}
+
+export interface SeedSizes {
+  contacts: number;
+  companies: number;
+  deals: number;
+  tickets: number;
+  products: number;
+  owners: number;
+  /** Engagements (notes, calls, emails, meetings, tasks) in all. */
+  engagements: number;
+}
+
+export type FaultKind = '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'truncated';
+
+export interface FaultRule {
+  kind: FaultKind;
+  /** Probability from 0 to 1 that a matching request gets this fault. */
+  rate: number;
+  /** Only requests whose path matches this regular expression (default: every HubSpot route). */
+  route?: string;
+  /** Only requests with this method (default: any). */
+  method?: string;
+}
+
+export interface LatencyOptions {
+  /** Fixed delay added to every HubSpot route, in ms. Default 0. */
+  fixedMs: number;
+  /** Extra random delay, uniformly 0..jitterMs ms. Default 0. */
+  jitterMs: number;
+}
+
+export interface RateLimitOptions {
+  /** Requests per rolling window per token. Default 100 (HubSpot's free/starter private-app burst limit). */
+  perWindow: number;
+  /** Rolling window length in ms. Default 10000; tests use short windows. */
+  windowMs: number;
+  /** Search requests per second per token. Default 4. */
+  searchPerSecond: number;
+  /** Requests per day per portal. Default 250000. */
+  daily: number;
+  /** Turns rate limiting off entirely. Default false. */
+  disabled: boolean;
+}
+
+export interface EmulatorOptions {
+  /** Tokens the emulator accepts. Default: `demo-token` (portal 12345678, all scopes). */
+  tokens: EmulatorToken[];
+  /** Seed data sizes per portal. Default ≈500 contacts, 100 companies, 300 deals, 150 tickets. */
+  seed: SeedSizes;
+  /** Seed of the deterministic random generator for demo data. Default 42. */
+  seedValue: number;
+  rateLimit: RateLimitOptions;
+  latency: LatencyOptions;
+  /** Fault injection rules, checked in order. Default none. */
+  faults: FaultRule[];
+  /** How long a `timeout` fault holds the request before closing the connection, in ms. Default 30000. */
+  timeoutFaultMs: number;
+  /** Maximum entries kept in the request log (oldest dropped). Default 10000. */
+  requestLogSize: number;
+}
+
+export const DEFAULT_DEMO_TOKEN = 'demo-token';
+export const DEFAULT_PORTAL_ID = 12345678;
+
+export function defaultEmulatorOptions(): EmulatorOptions {
+  return {
+    tokens: [{ token: DEFAULT_DEMO_TOKEN, portalId: DEFAULT_PORTAL_ID, scopes: '*' }],
+    seed: { contacts: 500, companies: 100, deals: 300, tickets: 150, products: 40, owners: 12, engagements: 400 },
+    seedValue: 42,
+    rateLimit: { perWindow: 100, windowMs: 10_000, searchPerSecond: 4, daily: 250_000, disabled: false },
+    latency: { fixedMs: 0, jitterMs: 0 },
+    faults: [],
+    timeoutFaultMs: 30_000,
+    requestLogSize: 10_000,
+  };
+}

@@ -1,0 +1,19 @@
+import { Router } from 'express';
+import { accountRoutes } from './account';
+import { associationRoutes } from './associations';
+import { objectRoutes } from './objects';
+import { ownerRoutes } from './owners';
+import { pipelineRoutes } from './pipelines';
+import { propertyRoutes } from './properties';
+
+/** Every HubSpot API family the emulator implements, each in its own module. */
+export function hubspotRoutes(): Router {
+  const router = Router();
+  router.use(accountRoutes());
+  router.use(objectRoutes());
+  router.use(associationRoutes());
+  router.use(pipelineRoutes());
+  router.use(propertyRoutes());
+  router.use(ownerRoutes());
+  return router;
+}

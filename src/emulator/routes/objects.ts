@@ -1,0 +1,6 @@
+import { Router } from 'express';
+
+// Placeholder: being written now.
+export function objectRoutes(): Router {
+  return Router();
+}
