@@ -1,0 +1,257 @@
+/**
+ * Every setting of the gateway and the embedded emulator, read once from environment variables and command-line
+ * flags (a flag wins over its variable), validated, with defaults that run offline. Public API: the names and
+ * meanings below are documented in the README's configuration table (a test keeps the two in step).
+ *
+ * Flags are the variable's name in lower case with dashes: HUBSPOT_TOKEN ⇄ --hubspot-token.
+ */
+import type { EmulatorOptions, EmulatorToken, FaultKind, FaultRule } from './emulator/options';
+import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN } from './emulator/options';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** HubSpot private-app or OAuth access token. Default none: the gateway then starts the embedded emulator. */
+  hubspotToken?: string;
+  /** Base URL of HubSpot's API. Default https://api.hubapi.com with a token, the embedded emulator's URL without. */
+  hubspotBaseUrl: string;
+  /** True when the gateway talks to its own in-process emulator (no token configured). */
+  useEmbeddedEmulator: boolean;
+  /** Gateway HTTP port. Default 4000. */
+  port: number;
+  /** Interface the gateway listens on. Default 127.0.0.1 (the offline demo is not reachable from other hosts). */
+  host: string;
+  /** pino log level. Default info. */
+  logLevel: LogLevel;
+  /** Serve GraphiQL on GET /graphql. Default true, false when NODE_ENV=production. */
+  graphiql: boolean;
+  /** Allow introspection queries. Default true, false when NODE_ENV=production. */
+  introspection: boolean;
+  /** Timeout of one upstream HTTP call, in ms. Default 30000. */
+  upstreamTimeoutMs: number;
+  /** Maximum concurrent connections to HubSpot per gateway instance. Default 32. */
+  upstreamConnections: number;
+  /** On SIGTERM, how long in-flight requests may take before the process exits anyway, in ms. Default 10000. */
+  shutdownGraceMs: number;
+  /** Redis URL for state shared between gateway instances (redis://…). Default none: in-memory. */
+  redisUrl?: string;
+  /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
+  emulator: EmulatorOptions & {
+    /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
+    port: number;
+    /** Emulator interface. Default 127.0.0.1. */
+    host: string;
+  };
+}
+
+/** A bad setting: the message names the variable, the flag and the offending value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Source = Record<string, string | undefined>;
+
+export interface SettingDoc {
+  env: string;
+  default: string;
+  description: string;
+}
+
+/** The documented settings, in README order. `npm start -- --help` prints them. */
+export const SETTINGS: SettingDoc[] = [
+  { env: 'HUBSPOT_TOKEN', default: '(none: embedded emulator)', description: 'HubSpot private-app or OAuth access token. Without it the gateway starts the embedded emulator and uses its demo token.' },
+  { env: 'HUBSPOT_BASE_URL', default: 'https://api.hubapi.com', description: 'HubSpot API base URL (with a token). Point it at a separately running emulator to use that instead.' },
+  { env: 'PORT', default: '4000', description: 'Gateway HTTP port.' },
+  { env: 'HOST', default: '127.0.0.1', description: 'Interface the gateway listens on. Use 0.0.0.0 to accept other hosts.' },
+  { env: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines (pino); tokens are redacted.' },
+  { env: 'NODE_ENV', default: '(unset)', description: 'production turns GraphiQL and introspection off unless set explicitly.' },
+  { env: 'GRAPHIQL', default: 'true (false in production)', description: 'Serve GraphiQL (no network needed) on GET /graphql.' },
+  { env: 'INTROSPECTION', default: 'true (false in production)', description: 'Allow introspection queries.' },
+  { env: 'UPSTREAM_TIMEOUT_MS', default: '30000', description: 'Timeout of one HubSpot HTTP call.' },
+  { env: 'UPSTREAM_CONNECTIONS', default: '32', description: 'Maximum concurrent keep-alive connections to HubSpot per instance.' },
+  { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
+  { env: 'REDIS_URL', default: '(none)', description: 'redis:// URL of the Redis shared by gateway instances; validated at start.' },
+  { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
+  { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
+  { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
+  { env: 'EMULATOR_SEED', default: '42', description: 'Seed of the deterministic demo data.' },
+  { env: 'EMULATOR_SEED_SIZES', default: 'contacts=500,companies=100,deals=300,tickets=150,products=40,owners=12,engagements=400', description: 'Demo data sizes per portal; any subset of the keys.' },
+  { env: 'EMULATOR_RATE_LIMIT', default: '100', description: 'Requests per rolling window per token (HubSpot: 100, 110, 190 or 250).' },
+  { env: 'EMULATOR_RATE_WINDOW_MS', default: '10000', description: 'Length of the rolling window.' },
+  { env: 'EMULATOR_SEARCH_RATE', default: '4', description: 'Search requests per second per token.' },
+  { env: 'EMULATOR_DAILY_LIMIT', default: '250000', description: 'Requests per day per portal.' },
+  { env: 'EMULATOR_RATE_LIMITS_OFF', default: 'false', description: 'Turn the emulated rate limits off.' },
+  { env: 'EMULATOR_LATENCY_MS', default: '0', description: 'Fixed latency added to every HubSpot route.' },
+  { env: 'EMULATOR_JITTER_MS', default: '0', description: 'Extra random latency, 0..N ms.' },
+  { env: 'EMULATOR_FAULTS', default: '(none)', description: 'Fault rules: comma-separated kind:rate[:routeRegex], kind one of 429, 500, 502, 503, timeout, reset, truncated.' },
+];
+
+const KNOWN = new Set(SETTINGS.map((s) => s.env));
+const flagOf = (env: string) => `--${env.toLowerCase().replace(/_/g, '-')}`;
+
+/** Turns `--port 4001` / `--port=4001` / `--graphiql` into `{PORT: '4001', GRAPHIQL: 'true'}`; unknown flags are errors. */
+export function parseFlags(argv: string[]): Source {
+  const out: Source = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}' (settings are flags like --port 4000; see --help)`);
+    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const env = rawName.toUpperCase().replace(/-/g, '_');
+    if (!KNOWN.has(env)) throw new ConfigError(`unknown flag --${rawName} (see --help for the settings)`);
+    if (inline !== undefined) out[env] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) out[env] = argv[++i];
+    else out[env] = 'true';
+  }
+  return out;
+}
+
+class Reader {
+  constructor(private readonly src: Source) {}
+  raw(env: string): string | undefined {
+    const v = this.src[env];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+  fail(env: string, value: string, why: string): never {
+    throw new ConfigError(`invalid setting ${env} (${flagOf(env)}) = '${value}': ${why}`);
+  }
+  int(env: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(env);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) this.fail(env, v, `expected an integer from ${min} to ${max}`);
+    return n;
+  }
+  bool(env: string, fallback: boolean): boolean {
+    const v = this.raw(env);
+    if (v === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(v.toLowerCase())) return true;
+    if (['false', '0', 'no', 'off'].includes(v.toLowerCase())) return false;
+    return this.fail(env, v, 'expected true or false');
+  }
+  url(env: string, protocols: string[]): string | undefined {
+    const v = this.raw(env);
+    if (v === undefined) return undefined;
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      return this.fail(env, redactUrl(v), 'not a URL');
+    }
+    if (!protocols.includes(u.protocol)) this.fail(env, redactUrl(v), `expected a ${protocols.join(' or ')} URL`);
+    return v.replace(/\/+$/, '');
+  }
+}
+
+/** Hides a URL's password so a bad setting can be named without leaking it. */
+export function redactUrl(value: string): string {
+  return value.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const FAULT_KINDS: FaultKind[] = ['429', '500', '502', '503', 'timeout', 'reset', 'truncated'];
+const SEED_KEYS = ['contacts', 'companies', 'deals', 'tickets', 'products', 'owners', 'engagements'] as const;
+
+function parseTokens(r: Reader): EmulatorToken[] | undefined {
+  const v = r.raw('EMULATOR_TOKENS');
+  if (v === undefined) return undefined;
+  return v.split(',').map((entry) => {
+    const [token, portal, scopes] = entry.trim().split(':');
+    const portalId = Number(portal);
+    if (!token || !Number.isInteger(portalId) || portalId <= 0) r.fail('EMULATOR_TOKENS', '(hidden)', `entry ${JSON.stringify(entry.trim().replace(/^[^:]*/, '…'))} must be token:portalId[:scopes]`);
+    return { token, portalId, scopes: scopes ? scopes.split(/\s+/).filter(Boolean) : '*' };
+  });
+}
+
+function parseFaults(r: Reader): FaultRule[] {
+  const v = r.raw('EMULATOR_FAULTS');
+  if (v === undefined) return [];
+  return v.split(',').map((entry) => {
+    const [kind, rate, ...route] = entry.trim().split(':');
+    const n = Number(rate);
+    if (!FAULT_KINDS.includes(kind as FaultKind)) r.fail('EMULATOR_FAULTS', v, `fault kind '${kind}' is not one of ${FAULT_KINDS.join(', ')}`);
+    if (!(n >= 0 && n <= 1)) r.fail('EMULATOR_FAULTS', v, `rate '${rate}' must be a number from 0 to 1`);
+    const pattern = route.join(':');
+    if (pattern) {
+      try {
+        new RegExp(pattern);
+      } catch {
+        r.fail('EMULATOR_FAULTS', v, `route '${pattern}' is not a regular expression`);
+      }
+    }
+    return { kind: kind as FaultKind, rate: n, ...(pattern ? { route: pattern } : {}) };
+  });
+}
+
+function parseSeedSizes(r: Reader, base: EmulatorOptions['seed']): EmulatorOptions['seed'] {
+  const v = r.raw('EMULATOR_SEED_SIZES');
+  if (v === undefined) return base;
+  const sizes = { ...base };
+  for (const pair of v.split(',')) {
+    const [key, value] = pair.split('=').map((s) => s.trim());
+    if (!SEED_KEYS.includes(key as (typeof SEED_KEYS)[number])) r.fail('EMULATOR_SEED_SIZES', v, `unknown key '${key}' (keys: ${SEED_KEYS.join(', ')})`);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 100_000) r.fail('EMULATOR_SEED_SIZES', v, `${key} must be an integer from 0 to 100000`);
+    sizes[key as (typeof SEED_KEYS)[number]] = n;
+  }
+  return sizes;
+}
+
+/**
+ * Reads the configuration. `command` decides the emulator's default port (4010 when it runs alone, any free
+ * port when embedded). Throws ConfigError naming the bad setting.
+ */
+export function loadConfig(env: Source = process.env, argv: string[] = [], command: 'serve' | 'emulator' = 'serve'): Config {
+  const r = new Reader({ ...env, ...parseFlags(argv) });
+  const production = r.raw('NODE_ENV') === 'production';
+  const logLevel = (r.raw('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) r.fail('LOG_LEVEL', logLevel, `expected one of ${LOG_LEVELS.join(', ')}`);
+  const hubspotToken = r.raw('HUBSPOT_TOKEN');
+  if (hubspotToken !== undefined && !/^[\x21-\x7e]{8,512}$/.test(hubspotToken)) {
+    r.fail('HUBSPOT_TOKEN', '(hidden)', 'expected 8 to 512 printable characters without spaces');
+  }
+  const defaults = defaultEmulatorOptions();
+  const emulator: Config['emulator'] = {
+    ...defaults,
+    tokens: parseTokens(r) ?? defaults.tokens,
+    seedValue: r.int('EMULATOR_SEED', defaults.seedValue, 0, 2 ** 31 - 1),
+    seed: parseSeedSizes(r, defaults.seed),
+    rateLimit: {
+      perWindow: r.int('EMULATOR_RATE_LIMIT', defaults.rateLimit.perWindow, 1, 1_000_000),
+      windowMs: r.int('EMULATOR_RATE_WINDOW_MS', defaults.rateLimit.windowMs, 10, 86_400_000),
+      searchPerSecond: r.int('EMULATOR_SEARCH_RATE', defaults.rateLimit.searchPerSecond, 1, 1_000_000),
+      daily: r.int('EMULATOR_DAILY_LIMIT', defaults.rateLimit.daily, 1, 1_000_000_000),
+      disabled: r.bool('EMULATOR_RATE_LIMITS_OFF', false),
+    },
+    latency: { fixedMs: r.int('EMULATOR_LATENCY_MS', 0, 0, 600_000), jitterMs: r.int('EMULATOR_JITTER_MS', 0, 0, 600_000) },
+    faults: parseFaults(r),
+    port: r.int('EMULATOR_PORT', command === 'emulator' ? 4010 : 0, 0, 65535),
+    host: r.raw('EMULATOR_HOST') ?? '127.0.0.1',
+  };
+  const useEmbeddedEmulator = hubspotToken === undefined;
+  const baseUrl = r.url('HUBSPOT_BASE_URL', ['http:', 'https:']);
+  if (useEmbeddedEmulator && baseUrl !== undefined) {
+    r.fail('HUBSPOT_BASE_URL', baseUrl, 'set HUBSPOT_TOKEN too (without a token the gateway runs its embedded emulator)');
+  }
+  return {
+    ...(hubspotToken !== undefined ? { hubspotToken } : {}),
+    // Without a token the real URL is known only once the embedded emulator listens; main.ts fills it in.
+    hubspotBaseUrl: baseUrl ?? (useEmbeddedEmulator ? '' : 'https://api.hubapi.com'),
+    useEmbeddedEmulator,
+    port: r.int('PORT', 4000, 0, 65535),
+    host: r.raw('HOST') ?? '127.0.0.1',
+    logLevel,
+    graphiql: r.bool('GRAPHIQL', !production),
+    introspection: r.bool('INTROSPECTION', !production),
+    upstreamTimeoutMs: r.int('UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    upstreamConnections: r.int('UPSTREAM_CONNECTIONS', 32, 1, 1024),
+    shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...(r.url('REDIS_URL', ['redis:', 'rediss:']) !== undefined ? { redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'])! } : {}),
+    emulator,
+  };
+}
+
+/** The settings as `--help` prints them. */
+export function settingsHelp(): string {
+  const width = Math.max(...SETTINGS.map((s) => flagOf(s.env).length + s.env.length + 3));
+  return SETTINGS.map((s) => `  ${`${flagOf(s.env)}  ${s.env}`.padEnd(width)}  ${s.description} Default: ${s.default}.`).join('\n');
+}

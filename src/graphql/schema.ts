@@ -1,0 +1,19 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import { resolvers } from '../../resolvers';
+
+/** schema/ holds the SDL, one file per domain: the API's single source of truth. */
+export const SCHEMA_DIR = resolve(__dirname, '../../schema');
+
+export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
+}

@@ -1,0 +1,122 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { GatewayContext } from '../context';
+import { formatError } from '../graphql/errors';
+import { buildSchema } from '../graphql/schema';
+import { HubSpotClient, type CallOutcome } from '../hubspot/client';
+import type { Transport } from '../hubspot/transport';
+import { graphiqlHandler } from './graphiql';
+import { Readiness } from './readiness';
+
+/** Largest accepted GraphQL request body. */
+const BODY_LIMIT = '1mb';
+/** The readiness probe's own timeout. */
+const READY_TIMEOUT_MS = 3_000;
+
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  /** The shared connection pool to HubSpot or the emulator. */
+  transport: Transport;
+  /** The HubSpot access token of the configured portal. */
+  credential: () => string | Promise<string>;
+  /** Told of every upstream call (tests and benchmarks count them). */
+  onUpstreamCall?: (outcome: CallOutcome) => void;
+}
+
+export interface Gateway {
+  app: express.Express;
+  httpServer: Server;
+  listen(port: number, host: string): Promise<{ url: string; port: number }>;
+  /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then resolves. */
+  stop(): Promise<void>;
+}
+
+const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
+
+/** The HTTP server: GraphQL (Apollo Server on Express 5), GraphiQL, /healthz and /readyz. */
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: buildSchema(),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await apollo.start();
+
+  const clientFor = (signal?: AbortSignal, log: Logger = logger) =>
+    new HubSpotClient({
+      transport: deps.transport,
+      credential: deps.credential,
+      ...(signal ? { signal } : {}),
+      onCall: (o) => {
+        log.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'upstream call');
+        deps.onUpstreamCall?.(o);
+      },
+    });
+  const readiness = new Readiness(() => clientFor(AbortSignal.timeout(READY_TIMEOUT_MS)).account.details());
+
+  app.use((req, res, next) => {
+    const started = performance.now();
+    const id = req.get('x-request-id') ?? randomUUID();
+    res.setHeader('x-request-id', id);
+    res.locals.log = logger.child({ requestId: id });
+    res.on('finish', () => (res.locals.log as Logger).info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    next();
+  });
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const r = await readiness.check();
+    res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason });
+  });
+  if (config.graphiql) app.get('/graphql', graphiqlHandler('/graphql'));
+  app.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ res }): Promise<GatewayContext> => {
+        const log = res.locals.log as Logger;
+        const abort = new AbortController();
+        res.once('close', () => abort.abort());
+        return { hubspot: clientFor(abort.signal, log), logger: log };
+      },
+    }),
+  );
+  app.use((_req: Request, res: Response) => jsonError(res, 404, 'NOT_FOUND', 'Not found: the GraphQL endpoint is /graphql'));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const type = (err as { type?: string })?.type;
+    if (type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    if (type === 'entity.too.large') return jsonError(res, 413, 'BAD_REQUEST', `The request body exceeds ${BODY_LIMIT}`);
+    logger.error({ err }, 'unhandled HTTP error');
+    return jsonError(res, 500, 'INTERNAL', 'Internal error');
+  });
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const actual = (httpServer.address() as AddressInfo).port;
+          resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/graphql`, port: actual });
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}
