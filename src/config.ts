@@ -33,8 +33,6 @@ export interface Config {
   upstreamConnections: number;
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway, in ms. Default 10000. */
   shutdownGraceMs: number;
-  /** Redis URL for state shared between gateway instances (redis://…). Default none: in-memory. */
-  redisUrl?: string;
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -70,7 +68,6 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'UPSTREAM_TIMEOUT_MS', default: '30000', description: 'Timeout of one HubSpot HTTP call.' },
   { env: 'UPSTREAM_CONNECTIONS', default: '32', description: 'Maximum concurrent keep-alive connections to HubSpot per instance.' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
-  { env: 'REDIS_URL', default: '(none)', description: 'redis:// URL of the Redis shared by gateway instances; validated at start.' },
   { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
@@ -245,7 +242,6 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     upstreamTimeoutMs: r.int('UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     upstreamConnections: r.int('UPSTREAM_CONNECTIONS', 32, 1, 1024),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    ...(r.url('REDIS_URL', ['redis:', 'rediss:']) !== undefined ? { redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'])! } : {}),
     emulator,
   };
 }

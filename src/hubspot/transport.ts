@@ -40,6 +40,7 @@ export class Transport {
   }
 
   async send(operation: string, method: HttpMethod, pathAndQuery: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<RawResponse> {
+    if (signal?.aborted) throw cancelled(operation);
     let res;
     try {
       res = await this.pool.request({
@@ -50,13 +51,16 @@ export class Transport {
         ...(signal ? { signal } : {}),
       });
     } catch (e) {
-      throw toTransportError(operation, e);
+      throw signal?.aborted ? cancelled(operation) : toTransportError(operation, e);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (e) {
-      throw toTransportError(operation, e);
+      if (signal?.aborted) throw cancelled(operation);
+      const error = toTransportError(operation, e);
+      // The answer began but its body never completed: a cut-off response, not a failed connection.
+      throw error.transport === 'CONNECTION' ? HubSpotError.transportFailure(operation, 'BAD_RESPONSE', `HubSpot's answer (status ${res.statusCode}) was cut off`) : error;
     }
     const flat: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -74,14 +78,14 @@ export class Transport {
   }
 }
 
+const cancelled = (operation: string) => HubSpotError.transportFailure(operation, 'TIMEOUT', 'the call was cancelled (deadline reached or client gone)');
+
 function toTransportError(operation: string, e: unknown): HubSpotError {
   if (e instanceof HubSpotError) return e;
   if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e instanceof undiciErrors.ConnectTimeoutError) {
     return HubSpotError.transportFailure(operation, 'TIMEOUT', 'HubSpot did not answer in time');
   }
-  if (e instanceof undiciErrors.RequestAbortedError || (e instanceof Error && e.name === 'AbortError')) {
-    return HubSpotError.transportFailure(operation, 'TIMEOUT', 'the call was cancelled (deadline reached)');
-  }
+  if (e instanceof undiciErrors.RequestAbortedError || (e instanceof Error && e.name === 'AbortError')) return cancelled(operation);
   if (e instanceof undiciErrors.ResponseContentLengthMismatchError) {
     return HubSpotError.transportFailure(operation, 'BAD_RESPONSE', 'HubSpot closed the connection before the whole body arrived');
   }
