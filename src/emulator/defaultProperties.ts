@@ -166,14 +166,42 @@ export interface PropertyDefinition {
   [extra: string]: unknown;
 }
 
+/** HubSpot's labels where they differ from the name turned into words. */
+const LABELS: Record<string, string> = {
+  email: 'Email', firstname: 'First Name', lastname: 'Last Name', phone: 'Phone Number', mobilephone: 'Mobile Phone Number',
+  company: 'Company Name', jobtitle: 'Job Title', address: 'Street Address', zip: 'Postal Code', state: 'State/Region',
+  lifecyclestage: 'Lifecycle Stage', hs_lead_status: 'Lead Status', date_of_birth: 'Date of birth', hs_email_optout: 'Unsubscribed from all email',
+  annualrevenue: 'Annual Revenue', hubspot_owner_id: 'Owner', createdate: 'Create Date', lastmodifieddate: 'Last Modified Date',
+  hs_lastmodifieddate: 'Last Modified Date', hs_createdate: 'Create Date', hs_object_id: 'Record ID', num_associated_deals: 'Number of Associated Deals',
+  num_associated_contacts: 'Number of Associated Contacts', notes_last_updated: 'Last Activity Date', name: 'Name', domain: 'Company Domain Name',
+  numberofemployees: 'Number of Employees', founded_year: 'Year Founded', is_public: 'Is Public', linkedin_company_page: 'LinkedIn Company Page',
+  hs_num_child_companies: 'Number of child companies', hs_parent_company_id: 'Parent Company', dealname: 'Deal Name', amount: 'Amount',
+  dealstage: 'Deal Stage', pipeline: 'Pipeline', closedate: 'Close Date', dealtype: 'Deal Type', hs_priority: 'Priority',
+  deal_currency_code: 'Currency', hs_deal_stage_probability: 'Deal Stage Probability', hs_is_closed: 'Is Deal Closed?',
+  hs_is_closed_won: 'Is Closed Won', amount_in_home_currency: 'Amount in company currency', subject: 'Ticket name', content: 'Ticket description',
+  hs_pipeline: 'Pipeline', hs_pipeline_stage: 'Ticket status', hs_ticket_priority: 'Priority', hs_ticket_category: 'Category',
+  source_type: 'Source', closed_date: 'Close date', time_to_close: 'Time to close', price: 'Unit price', hs_sku: 'SKU',
+  hs_cost_of_goods_sold: 'Unit cost', hs_recurring_billing_period: 'Term', hs_product_type: 'Product type',
+  recurringbillingfrequency: 'Billing frequency', quantity: 'Quantity', discount: 'Unit discount', hs_discount_percentage: 'Discount Percentage',
+  hs_product_id: 'Product ID', hs_line_item_currency_code: 'Currency', hs_title: 'Quote Name', hs_expiration_date: 'Expiration date',
+  hs_status: 'Quote approval status', hs_quote_amount: 'Quote Amount', hs_merged_object_ids: 'Merged record IDs',
+  hs_timestamp: 'Activity date', hs_attachment_ids: 'Attached file IDs', hs_note_body: 'Note body',
+};
+
 const labelOf = (name: string) =>
+  LABELS[name] ??
   name
     .replace(/^hs_/, '')
     .split('_')
     .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
     .join(' ');
 
-const optionLabel = (value: string) => labelOf(value.toLowerCase());
+const optionLabel = (value: string) =>
+  value
+    .toLowerCase()
+    .split('_')
+    .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .join(' ');
 
 /** The default property definitions of a standard object type (by path name), freshly built. */
 export function defaultPropertiesOf(objectTypeName: string, singular: string): PropertyDefinition[] {

@@ -59,7 +59,7 @@ export function standardError(e: HubSpotHttpError, context: Record<string, strin
   return {
     status: 'error',
     category: e.category,
-    ...(e.extra.subCategory ? { subCategory: e.extra.subCategory } : {}),
+    // (subCategory is left out: HubSpot sends a string there, but the spec types StandardError.subCategory as an object)
     message: e.message,
     context: { ...(e.extra.context ?? {}), ...context },
     links: {},

@@ -97,7 +97,9 @@ export class ObjectsApi {
     });
   }
 
+  /** The spec marks every field of the search body required, so absent ones are sent empty. */
   search(objectType: string, request: SearchRequest) {
-    return this.client.call<SearchResponse>({ method: 'POST', operation: `${base}/search`, params: { objectType }, idempotent: true, search: true, body: request });
+    const body = { filterGroups: [], sorts: [], properties: [], limit: 10, after: '0', ...request };
+    return this.client.call<SearchResponse>({ method: 'POST', operation: `${base}/search`, params: { objectType }, idempotent: true, search: true, body });
   }
 }

@@ -58,7 +58,8 @@ export class PipelinesApi {
   replaceStage(objectType: string, pipelineId: string, stageId: string, input: StageInput) {
     return this.client.call<PipelineStage>({ method: 'PUT', operation: stage, params: { objectType, pipelineId, stageId }, idempotent: true, body: input });
   }
-  updateStage(objectType: string, pipelineId: string, stageId: string, input: Partial<StageInput> & { archived?: boolean }) {
+  /** HubSpot's PATCH requires `metadata` (send the stage's current one to change only the label). */
+  updateStage(objectType: string, pipelineId: string, stageId: string, input: Partial<StageInput> & { metadata: Record<string, string>; archived?: boolean }) {
     return this.client.call<PipelineStage>({ method: 'PATCH', operation: stage, params: { objectType, pipelineId, stageId }, idempotent: true, body: input });
   }
   archiveStage(objectType: string, pipelineId: string, stageId: string) {

@@ -38,7 +38,8 @@ export class PropertiesApi {
   }
   batchRead(objectType: string, names: readonly string[], archived = false) {
     return this.client.call<BatchResponse<Property>>({
-      method: 'POST', operation: `${base}/batch/read`, params: { objectType }, idempotent: true, body: { inputs: names.map((name) => ({ name })), archived },
+      method: 'POST', operation: `${base}/batch/read`, params: { objectType }, idempotent: true,
+      body: { inputs: names.map((name) => ({ name })), archived, dataSensitivity: 'non_sensitive' },
     });
   }
   batchCreate(objectType: string, inputs: PropertyCreate[]) {
