@@ -33,6 +33,10 @@ export interface Config {
   upstreamConnections: number;
   /** On SIGTERM, how long in-flight requests may take before the process exits anyway, in ms. Default 10000. */
   shutdownGraceMs: number;
+  /** Redis URL (redis://…) for state shared by gateway instances: the metadata cache. Default none: in-process memory. */
+  redisUrl?: string;
+  /** How long pipelines, owners and other metadata are cached per portal, in seconds. Default 300. */
+  metadataTtlSeconds: number;
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -68,6 +72,8 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'UPSTREAM_TIMEOUT_MS', default: '30000', description: 'Timeout of one HubSpot HTTP call.' },
   { env: 'UPSTREAM_CONNECTIONS', default: '32', description: 'Maximum concurrent keep-alive connections to HubSpot per instance.' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
+  { env: 'REDIS_URL', default: '(none: in-process memory)', description: 'redis:// URL of a Redis shared by gateway instances; holds the per-portal metadata cache (pipelines, owners).' },
+  { env: 'METADATA_TTL_SECONDS', default: '300', description: 'How long pipelines, owners and other metadata are cached per portal.' },
   { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
@@ -225,6 +231,7 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     host: r.raw('EMULATOR_HOST') ?? '127.0.0.1',
   };
   const useEmbeddedEmulator = hubspotToken === undefined;
+  const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
   const baseUrl = r.url('HUBSPOT_BASE_URL', ['http:', 'https:']);
   if (useEmbeddedEmulator && baseUrl !== undefined) {
     r.fail('HUBSPOT_BASE_URL', baseUrl, 'set HUBSPOT_TOKEN too (without a token the gateway runs its embedded emulator)');
@@ -242,6 +249,8 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     upstreamTimeoutMs: r.int('UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     upstreamConnections: r.int('UPSTREAM_CONNECTIONS', 32, 1, 1024),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...(redisUrl !== undefined ? { redisUrl } : {}),
+    metadataTtlSeconds: r.int('METADATA_TTL_SECONDS', 300, 0, 86_400),
     emulator,
   };
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../../resolvers';
+import { attachPropertyResolvers } from '../crm/propertyFields';
 
 /** schema/ holds the SDL, one file per domain: the API's single source of truth. */
 export const SCHEMA_DIR = resolve(__dirname, '../../schema');
@@ -15,5 +16,7 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 }
 
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true });
+  attachPropertyResolvers(schema);
+  return schema;
 }

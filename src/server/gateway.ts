@@ -13,6 +13,12 @@ import { formatError } from '../graphql/errors';
 import { buildSchema } from '../graphql/schema';
 import { HubSpotClient, type CallOutcome } from '../hubspot/client';
 import type { Transport } from '../hubspot/transport';
+import { createHash } from 'node:crypto';
+import { createKeyv } from '../cache/keyvStore';
+import { MetadataCache } from '../cache/metadata';
+import { CrmMetadata } from '../crm/metadata';
+import { Loaders } from '../loaders';
+import { costReportPlugin } from './costPlugin';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
 
@@ -40,6 +46,11 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** Cache scope of a credential: a hash of the token, so caches never mix portals (or tokens) and never hold the token. */
+async function portalKeyOf(credential: () => string | Promise<string>): Promise<string> {
+  return createHash('sha256').update(await credential()).digest('hex').slice(0, 24);
+}
+
 const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
 
 /** The HTTP server: GraphQL (Apollo Server on Express 5), GraphiQL, /healthz and /readyz. */
@@ -54,17 +65,19 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     csrfPrevention: true,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costReportPlugin()],
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
 
-  const clientFor = (signal?: AbortSignal, log: Logger = logger) =>
+  const metadataCache = new MetadataCache(createKeyv('hubspot-graphql:metadata', config.redisUrl), config.metadataTtlSeconds * 1000);
+  const clientFor = (signal?: AbortSignal, log: Logger = logger, cost?: GatewayContext['cost']) =>
     new HubSpotClient({
       transport: deps.transport,
       credential: deps.credential,
       ...(signal ? { signal } : {}),
       onCall: (o) => {
+        if (cost) cost.upstreamCalls++;
         log.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'upstream call');
         deps.onUpstreamCall?.(o);
       },
@@ -93,7 +106,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         const log = res.locals.log as Logger;
         const abort = new AbortController();
         res.once('close', () => abort.abort());
-        return { hubspot: clientFor(abort.signal, log), logger: log };
+        const cost = { upstreamCalls: 0 };
+        const hubspot = clientFor(abort.signal, log, cost);
+        const portalKey = await portalKeyOf(deps.credential);
+        return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
       },
     }),
   );
@@ -117,6 +133,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
           resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/graphql`, port: actual });
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await metadataCache.disconnect();
+    },
   };
 }

@@ -58,6 +58,7 @@ describe('config', () => {
     [{ HUBSPOT_TOKEN: 'pat-na1-abcdef123', HUBSPOT_BASE_URL: 'ftp://x' }, /HUBSPOT_BASE_URL .*http: or https:/],
     [{ HUBSPOT_BASE_URL: 'http://127.0.0.1:4010' }, /set HUBSPOT_TOKEN too/],
     [{ HUBSPOT_TOKEN: 'pat-na1-abcdef123', HUBSPOT_BASE_URL: 'http://user:secret@host:99999' }, /HUBSPOT_BASE_URL .*\*\*\*@host/],
+    [{ REDIS_URL: 'http://user:secret@host' }, /REDIS_URL .*\*\*\*@host.*redis:/],
     [{ EMULATOR_FAULTS: 'explode:0.5' }, /EMULATOR_FAULTS .*kind 'explode'/],
     [{ EMULATOR_FAULTS: '500:2' }, /rate '2'/],
     [{ EMULATOR_SEED_SIZES: 'widgets=3' }, /unknown key 'widgets'/],

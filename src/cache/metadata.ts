@@ -1,0 +1,40 @@
+import type Keyv from 'keyv';
+
+/**
+ * Metadata (pipelines, owners, property definitions, association labels) cached per portal with a TTL. Keys
+ * are always `<portal>:<name>`, so no portal ever reads another's. Concurrent misses for the same key in this
+ * process share one load. A store failure is a miss, never an error for the client.
+ */
+export class MetadataCache {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: Keyv<unknown>,
+    private readonly ttlMs: number,
+  ) {}
+
+  async getOrLoad<T>(portalKey: string, name: string, load: () => Promise<T>): Promise<T> {
+    const key = `${portalKey}:${name}`;
+    const cached = await this.store.get(key).catch(() => undefined);
+    if (cached !== undefined) return cached as T;
+    let pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = load().then(async (value) => {
+        await this.store.set(key, value, this.ttlMs).catch(() => undefined);
+        return value;
+      });
+      this.inflight.set(key, pending);
+      void pending.finally(() => this.inflight.delete(key)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  /** Drops a cached entry (after a metadata mutation). */
+  async invalidate(portalKey: string, name: string): Promise<void> {
+    await this.store.delete(`${portalKey}:${name}`).catch(() => undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.store.disconnect().catch(() => undefined);
+  }
+}

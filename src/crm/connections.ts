@@ -1,0 +1,74 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context';
+import { decodeCursor, encodeCursor, pageSize } from '../graphql/ids';
+import { needsOf, type Needs } from '../graphql/selection';
+import type { AssociationType } from '../hubspot/types';
+import type { CrmRecord } from './record';
+import { crmTypeOf } from './registry';
+
+/** Largest `first` of an association connection: one HubSpot page. */
+export const MAX_ASSOCIATIONS_PAGE = 500;
+
+/** HubSpot's canonical name for an object type (`0-1` → `contacts`); custom types stay as given. */
+export const canonicalType = (objectType: string) => crmTypeOf(objectType)?.objectType ?? objectType;
+
+/** The GraphQL type records of an object type resolve to. */
+export const graphqlTypeOf = (objectType: string) => crmTypeOf(objectType)?.graphqlType ?? 'GenericCrmObject';
+
+/** Loads a record with the properties the current field's selection needs. */
+export function loadRecord(ctx: GatewayContext, objectType: string, id: string, info: GraphQLResolveInfo, needs?: Needs): Promise<CrmRecord> {
+  const type = canonicalType(objectType);
+  const n = needs ?? needsOf(info, graphqlTypeOf(type));
+  return ctx.loaders.object(type).load({ id, properties: n.properties, history: n.history });
+}
+
+export interface AssociationEdgeDto {
+  cursor: string;
+  toObjectType: string;
+  toId: string;
+  types: AssociationType[];
+  primary: boolean;
+}
+
+export interface AssociationConnectionDto {
+  edges: AssociationEdgeDto[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** HubSpot marks a primary association with the HUBSPOT_DEFINED label "Primary". */
+const isPrimary = (types: AssociationType[]) => types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.label === 'Primary');
+
+/**
+ * A page of a record's associations to one type. Cursors carry HubSpot's per-record cursor and a position in
+ * that page, so paging reads only the HubSpot pages it needs (500 associations each), never all of them.
+ */
+export async function associationConnection(
+  ctx: GatewayContext,
+  record: CrmRecord,
+  toObjectType: string,
+  args: { first?: number | null; after?: string | null; label?: string | null },
+  typeId?: number,
+): Promise<AssociationConnectionDto> {
+  const first = pageSize(args.first, MAX_ASSOCIATIONS_PAGE);
+  const to = canonicalType(toObjectType);
+  const loader = ctx.loaders.associations(canonicalType(record.objectType), to);
+  const matches = (types: AssociationType[]) =>
+    (args.label == null || types.some((t) => t.label === args.label)) && (typeId === undefined || types.some((t) => t.typeId === typeId));
+  let { a, o: index } = decodeCursor(args.after);
+  let page = await loader.load(record.id, a);
+  const edges: AssociationEdgeDto[] = [];
+  for (;;) {
+    while (index < page.items.length && edges.length < first) {
+      const item = page.items[index++]!;
+      if (matches(item.types)) {
+        edges.push({ cursor: encodeCursor({ ...(a !== undefined ? { a } : {}), o: index }), toObjectType: to, toId: item.toId, types: item.types, primary: isPrimary(item.types) });
+      }
+    }
+    if (edges.length >= first || !page.nextAfter) break;
+    a = page.nextAfter;
+    index = 0;
+    page = await loader.load(record.id, a);
+  }
+  const hasNextPage = page.items.slice(index).some((i) => matches(i.types)) || page.nextAfter !== undefined;
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? (args.after ?? null) } };
+}
