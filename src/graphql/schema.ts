@@ -1,12 +1,15 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../../resolvers';
 import { attachPropertyResolvers } from '../crm/propertyFields';
 
-/** schema/ holds the SDL, one file per domain: the API's single source of truth. */
-export const SCHEMA_DIR = resolve(__dirname, '../../schema');
+/**
+ * schema/ holds the SDL, one file per domain: the API's single source of truth. It sits two levels up from
+ * this file when run from source (src/graphql) and three when compiled (dist/src/graphql).
+ */
+export const SCHEMA_DIR = [resolve(__dirname, '../../schema'), resolve(__dirname, '../../../schema')].find((d) => existsSync(d)) ?? resolve(__dirname, '../../schema');
 
 export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   return readdirSync(dir)
