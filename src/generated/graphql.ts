@@ -1823,6 +1823,12 @@ export type Query = {
   searchCompanies: CompanyConnection;
   /** Searches contacts: filter groups are ORed, filters in a group ANDed. */
   searchContacts: ContactConnection;
+  /**
+   * Searches records of any type (name such as `contacts`, type id such as `0-1`, or a custom object's type):
+   * filter groups are ORed, filters in a group ANDed; `query` matches the type's default searchable properties.
+   * At most 10,000 results can be paged through (`first` ≤ 200).
+   */
+  searchCrmObjects: CrmObjectConnection;
   /** Searches deals: filter groups are ORed, filters in a group ANDed. */
   searchDeals: DealConnection;
   /** Searches emails: filter groups are ORed, filters in a group ANDed. */
@@ -2049,6 +2055,16 @@ export type QuerySearchContactsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filterGroups?: InputMaybe<Array<FilterGroupInput>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+  sorts?: InputMaybe<Array<SortInput>>;
+};
+
+
+export type QuerySearchCrmObjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filterGroups?: InputMaybe<Array<FilterGroupInput>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  objectType: Scalars['String']['input'];
   query?: InputMaybe<Scalars['String']['input']>;
   sorts?: InputMaybe<Array<SortInput>>;
 };
@@ -2303,6 +2319,7 @@ export type SortDirection =
   | 'ASCENDING'
   | 'DESCENDING';
 
+/** How to order search results. HubSpot applies one sort rule per search, so `sorts` takes at most one; ties come in id order. */
 export type SortInput = {
   direction?: InputMaybe<SortDirection>;
   propertyName: Scalars['String']['input'];
@@ -3694,6 +3711,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   searchCalls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, RequireFields<QuerySearchCallsArgs, 'first'>>;
   searchCompanies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, RequireFields<QuerySearchCompaniesArgs, 'first'>>;
   searchContacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QuerySearchContactsArgs, 'first'>>;
+  searchCrmObjects?: Resolver<ResolversTypes['CrmObjectConnection'], ParentType, ContextType, RequireFields<QuerySearchCrmObjectsArgs, 'first' | 'objectType'>>;
   searchDeals?: Resolver<ResolversTypes['DealConnection'], ParentType, ContextType, RequireFields<QuerySearchDealsArgs, 'first'>>;
   searchEmails?: Resolver<ResolversTypes['EmailConnection'], ParentType, ContextType, RequireFields<QuerySearchEmailsArgs, 'first'>>;
   searchLineItems?: Resolver<ResolversTypes['LineItemConnection'], ParentType, ContextType, RequireFields<QuerySearchLineItemsArgs, 'first'>>;

@@ -1,15 +1,30 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { RequestHandler } from 'express';
 
-const DEFAULT_QUERY = `# Welcome to the HubSpot GraphQL gateway.
-# Press the play button (or Ctrl-Enter) to run the query.
-query Account {
-  account {
-    portalId
-    accountType
-    timeZone
-    companyCurrency
-    apiUsage { name currentUsage usageLimit }
+const DEFAULT_QUERY = `# Contacts, their companies, and those companies' deals with stage names:
+# one request, and as few HubSpot calls as HubSpot allows (see extensions.cost).
+# Press the play button (or Ctrl-Enter) to run it.
+query ContactsCompaniesDeals {
+  account { portalId timeZone }
+  contacts(first: 5) {
+    nodes {
+      firstname
+      lastname
+      email
+      owner { firstName lastName }
+      companies(first: 2) {
+        edges {
+          primary
+          node {
+            name
+            domain
+            deals(first: 3) {
+              nodes { dealname amount closedate stage { label probability } }
+            }
+          }
+        }
+      }
+    }
   }
 }
 `;
@@ -23,8 +38,9 @@ let page: string | undefined;
  */
 export function graphiqlHandler(endpoint = '/graphql'): RequestHandler {
   return (req, res, next) => {
-    // Browsers prefer HTML; curl and GraphQL clients (`*/*`, JSON) and GET queries (`?query=`) go on to Apollo.
-    if (req.method !== 'GET' || req.accepts(['json', 'html']) !== 'html' || req.query.query !== undefined) return next();
+    // Browsers navigating here prefer HTML (a `?query=` then prefills the editor); curl and GraphQL clients
+    // (`*/*`, JSON) go on to Apollo, GET queries included.
+    if (req.method !== 'GET' || req.accepts(['json', 'html']) !== 'html') return next();
     page ??= renderGraphiQL({ endpoint, title: 'HubSpot GraphQL gateway', defaultQuery: DEFAULT_QUERY, isHeadersEditorEnabled: true });
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(page);
