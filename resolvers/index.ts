@@ -1,9 +1,13 @@
 import type { Resolvers } from '../src/generated/graphql';
 import { DateScalar, DateTime } from '../src/graphql/scalars';
 import { accountResolvers } from './account';
+import { associationLabelResolvers } from './associationLabels';
 import { crmResolvers } from './crm';
+import { crmMutationResolvers } from './mutations';
 import { ownerResolvers } from './owners';
 import { pipelineResolvers } from './pipelines';
+import { searchResolvers } from './search';
+import { propertyResolvers } from './properties';
 
 /** Every domain's resolvers, merged; one module per schema file (crm covers crm.graphql and crm-types.graphql). */
-export const resolvers: Resolvers[] = [{ DateTime, Date: DateScalar }, accountResolvers, crmResolvers as Resolvers, pipelineResolvers, ownerResolvers];
+export const resolvers: Resolvers[] = [{ DateTime, Date: DateScalar }, accountResolvers, crmResolvers as Resolvers, crmMutationResolvers as Resolvers, pipelineResolvers, ownerResolvers, propertyResolvers, associationLabelResolvers, searchResolvers];

@@ -6,7 +6,7 @@
  * Flags are the variable's name in lower case with dashes: HUBSPOT_TOKEN ⇄ --hubspot-token.
  */
 import type { EmulatorOptions, EmulatorToken, FaultKind, FaultRule } from './emulator/options';
-import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN } from './emulator/options';
+import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN, FAULT_KINDS } from './emulator/options';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -86,7 +86,7 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'EMULATOR_RATE_LIMITS_OFF', default: 'false', description: 'Turn the emulated rate limits off.' },
   { env: 'EMULATOR_LATENCY_MS', default: '0', description: 'Fixed latency added to every HubSpot route.' },
   { env: 'EMULATOR_JITTER_MS', default: '0', description: 'Extra random latency, 0..N ms.' },
-  { env: 'EMULATOR_FAULTS', default: '(none)', description: 'Fault rules: comma-separated kind:rate[:routeRegex], kind one of 429, 500, 502, 503, timeout, reset, truncated.' },
+  { env: 'EMULATOR_FAULTS', default: '(none)', description: 'Fault rules: comma-separated kind:rate[:routeRegex], kind one of 429, 500, 502, 503, timeout, lost-response, reset, truncated.' },
 ];
 
 const KNOWN = new Set(SETTINGS.map((s) => s.env));
@@ -151,7 +151,6 @@ export function redactUrl(value: string): string {
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const FAULT_KINDS: FaultKind[] = ['429', '500', '502', '503', 'timeout', 'reset', 'truncated'];
 const SEED_KEYS = ['contacts', 'companies', 'deals', 'tickets', 'products', 'owners', 'engagements'] as const;
 
 function parseTokens(r: Reader): EmulatorToken[] | undefined {
@@ -171,7 +170,7 @@ function parseFaults(r: Reader): FaultRule[] {
   return v.split(',').map((entry) => {
     const [kind, rate, ...route] = entry.trim().split(':');
     const n = Number(rate);
-    if (!FAULT_KINDS.includes(kind as FaultKind)) r.fail('EMULATOR_FAULTS', v, `fault kind '${kind}' is not one of ${FAULT_KINDS.join(', ')}`);
+    if (!(FAULT_KINDS as readonly string[]).includes(kind as string)) r.fail('EMULATOR_FAULTS', v, `fault kind '${kind}' is not one of ${FAULT_KINDS.join(', ')}`);
     if (!(n >= 0 && n <= 1)) r.fail('EMULATOR_FAULTS', v, `rate '${rate}' must be a number from 0 to 1`);
     const pattern = route.join(':');
     if (pattern) {

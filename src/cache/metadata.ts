@@ -3,7 +3,8 @@ import type Keyv from 'keyv';
 /**
  * Metadata (pipelines, owners, property definitions, association labels) cached per portal with a TTL. Keys
  * are always `<portal>:<name>`, so no portal ever reads another's. Concurrent misses for the same key in this
- * process share one load. A store failure is a miss, never an error for the client.
+ * process share one load. A store failure is a miss, never an error for the client. A TTL of 0 turns the shared
+ * cache off (keyv would read 0 as "never expires"): every request then loads afresh.
  */
 export class MetadataCache {
   private readonly inflight = new Map<string, Promise<unknown>>();
@@ -15,12 +16,12 @@ export class MetadataCache {
 
   async getOrLoad<T>(portalKey: string, name: string, load: () => Promise<T>): Promise<T> {
     const key = `${portalKey}:${name}`;
-    const cached = await this.store.get(key).catch(() => undefined);
+    const cached = this.ttlMs > 0 ? await this.store.get(key).catch(() => undefined) : undefined;
     if (cached !== undefined) return cached as T;
     let pending = this.inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
       pending = load().then(async (value) => {
-        await this.store.set(key, value, this.ttlMs).catch(() => undefined);
+        if (this.ttlMs > 0) await this.store.set(key, value, this.ttlMs).catch(() => undefined);
         return value;
       });
       this.inflight.set(key, pending);

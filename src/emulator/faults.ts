@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Latency and fault injection for HubSpot routes. Status faults answer with HubSpot-like bodies; `timeout`
- * holds the request and then drops the connection; `reset` drops it at once; `truncated` lets the route answer
+ * holds the request and then drops the connection; `lost-response` runs the route but never answers; `reset` drops it at once; `truncated` lets the route answer
  * and then cuts its body in half (Content-Length still announcing the whole), so clients see bad JSON.
  */
 export function faultMiddleware(state: EmulatorState) {
@@ -41,9 +41,20 @@ export function faultMiddleware(state: EmulatorState) {
       case '503':
         throw new HubSpotHttpError(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable', { headers: { 'Retry-After': '1' } });
       case 'timeout': {
-        const timer = setTimeout(() => req.socket.destroy(), state.options.timeoutFaultMs);
+        // unref: a held request must not keep a process (or a test worker) alive.
+        const timer = setTimeout(() => req.socket.destroy(), state.options.timeoutFaultMs).unref();
         req.socket.once('close', () => clearTimeout(timer));
         return;
+      }
+      case 'lost-response': {
+        // The route runs (a write is applied); its answer is swallowed and the connection dropped later.
+        res.send = (() => {
+          const timer = setTimeout(() => req.socket.destroy(), state.options.timeoutFaultMs).unref();
+          req.socket.once('close', () => clearTimeout(timer));
+          return res;
+        }) as Response['send'];
+        res.end = (() => res) as unknown as Response['end'];
+        return next();
       }
       case 'reset':
         req.socket.destroy();

@@ -22,7 +22,12 @@ export interface SeedSizes {
   engagements: number;
 }
 
-export type FaultKind = '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'truncated';
+/**
+ * `timeout` holds the request unprocessed, then drops the connection; `lost-response` processes it (a write is
+ * applied) and then never answers — the case where a client cannot know whether HubSpot applied a write.
+ */
+export const FAULT_KINDS = ['429', '500', '502', '503', 'timeout', 'lost-response', 'reset', 'truncated'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
   kind: FaultKind;

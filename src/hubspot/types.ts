@@ -48,7 +48,7 @@ export interface StandardError {
   category: string;
   message: string;
   context?: Record<string, string[]>;
-  errors?: Array<{ message: string; in?: string; code?: string }>;
+  errors?: Array<{ message: string; in?: string; code?: string; context?: Record<string, string[]> }>;
   id?: string;
 }
 

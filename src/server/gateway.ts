@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -105,6 +106,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       context: async ({ res }): Promise<GatewayContext> => {
         const log = res.locals.log as Logger;
         const abort = new AbortController();
+        // Every upstream call of the request listens on this signal; a deep query makes many.
+        setMaxListeners(0, abort.signal);
         res.once('close', () => abort.abort());
         const cost = { upstreamCalls: 0 };
         const hubspot = clientFor(abort.signal, log, cost);

@@ -1,14 +1,13 @@
 import { Router, type Request } from 'express';
 import { HubSpotHttpError } from '../errors';
-import type { FaultKind, FaultRule, LatencyOptions, RateLimitOptions } from '../options';
+import { FAULT_KINDS, type FaultKind, type FaultRule, type LatencyOptions, type RateLimitOptions } from '../options';
 import type { EmulatorState } from '../state';
 
-const FAULT_KINDS: FaultKind[] = ['429', '500', '502', '503', 'timeout', 'reset', 'truncated'];
 
 function parseFaults(value: unknown): FaultRule[] {
   if (!Array.isArray(value)) throw new HubSpotHttpError(400, 'VALIDATION_ERROR', 'faults must be an array of {kind, rate, route?, method?}');
   return value.map((f: Record<string, unknown>, i) => {
-    if (!FAULT_KINDS.includes(f?.kind as FaultKind)) {
+    if (!(FAULT_KINDS as readonly string[]).includes(f?.kind as string)) {
       throw new HubSpotHttpError(400, 'VALIDATION_ERROR', `faults[${i}].kind must be one of ${FAULT_KINDS.join(', ')}`);
     }
     if (typeof f.rate !== 'number' || f.rate < 0 || f.rate > 1) {

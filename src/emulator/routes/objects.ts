@@ -274,7 +274,8 @@ export function objectRoutes(): Router {
         const record = existing
           ? updateRecord(portal, type, existing, input.properties, startedAt)
           : createRecord(portal, type, { properties: properties && { ...properties, [idProperty!]: id } }, startedAt);
-        results.push({ ...publicObject(portal, type, record, { allProperties: true }), new: !existing });
+        const traceId = idText(input.objectWriteTraceId);
+        results.push({ ...publicObject(portal, type, record, { allProperties: true }), new: !existing, ...(traceId ? { objectWriteTraceId: traceId } : {}) });
       } catch (e) {
         errors.push(standardError(asHubSpotError(e), { id: [id] }));
       }
