@@ -2,6 +2,7 @@ import type { Resolvers } from '../src/generated/graphql';
 import { DateScalar, DateTime } from '../src/graphql/scalars';
 import { accountResolvers } from './account';
 import { associationLabelResolvers } from './associationLabels';
+import { batchReadResolvers } from './batchRead';
 import { crmResolvers } from './crm';
 import { crmMutationResolvers } from './mutations';
 import { ownerResolvers } from './owners';
@@ -10,4 +11,4 @@ import { searchResolvers } from './search';
 import { propertyResolvers } from './properties';
 
 /** Every domain's resolvers, merged; one module per schema file (crm covers crm.graphql and crm-types.graphql). */
-export const resolvers: Resolvers[] = [{ DateTime, Date: DateScalar }, accountResolvers, crmResolvers as Resolvers, crmMutationResolvers as Resolvers, pipelineResolvers, ownerResolvers, propertyResolvers, associationLabelResolvers, searchResolvers];
+export const resolvers: Resolvers[] = [{ DateTime, Date: DateScalar }, accountResolvers, crmResolvers as Resolvers, batchReadResolvers as Resolvers, crmMutationResolvers as Resolvers, pipelineResolvers, ownerResolvers, propertyResolvers, associationLabelResolvers, searchResolvers];

@@ -78,6 +78,8 @@ function renderType(t: CrmTypeInfo): string {
     `  ${t.singular}(id: ID!, idProperty: String): ${T}`,
     `  ${quote(`A page of ${t.objectType.replace('_', ' ')}, in HubSpot's order.`)}`,
     `  ${t.plural}(first: Int = 10, after: String, archived: Boolean = false): ${T}Connection!`,
+    `  ${quote(`Several ${t.objectType.replace('_', ' ')} by id (or by the unique property \`idProperty\`), in the order asked; null for ids HubSpot does not have.`)}`,
+    `  ${t.plural}ByIds(ids: [ID!]!, idProperty: String): [${T}]!`,
     `  ${quote(`Searches ${t.objectType.replace('_', ' ')}: filter groups are ORed, filters in a group ANDed.`)}`,
     `  search${T === 'LineItem' ? 'LineItems' : t.plural[0]!.toUpperCase() + t.plural.slice(1)}(query: String, filterGroups: [FilterGroupInput!], sorts: [SortInput!], first: Int = 10, after: String): ${T}Connection!`,
     `}`,

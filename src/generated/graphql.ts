@@ -3007,14 +3007,20 @@ export type Query = {
   call?: Maybe<Call>;
   /** A page of calls, in HubSpot's order. */
   calls: CallConnection;
+  /** Several calls by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  callsByIds: Array<Maybe<Call>>;
   /** A page of companies, in HubSpot's order. */
   companies: CompanyConnection;
+  /** Several companies by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  companiesByIds: Array<Maybe<Company>>;
   /** A Company by its HubSpot id, or by a unique property given as `idProperty`. */
   company?: Maybe<Company>;
   /** A Contact by its HubSpot id, or by a unique property given as `idProperty` (e.g. `email`). */
   contact?: Maybe<Contact>;
   /** A page of contacts, in HubSpot's order. */
   contacts: ContactConnection;
+  /** Several contacts by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  contactsByIds: Array<Maybe<Contact>>;
   /** Any CRM record by type (name such as `contacts`, type id such as `0-1`, or a custom object's type) and id. */
   crmObject?: Maybe<CrmObject>;
   /** A page of records of any type. */
@@ -3023,24 +3029,34 @@ export type Query = {
   deal?: Maybe<Deal>;
   /** A page of deals, in HubSpot's order. */
   deals: DealConnection;
+  /** Several deals by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  dealsByIds: Array<Maybe<Deal>>;
   /** A Email by its HubSpot id, or by a unique property given as `idProperty`. */
   email?: Maybe<Email>;
   /** A page of emails, in HubSpot's order. */
   emails: EmailConnection;
+  /** Several emails by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  emailsByIds: Array<Maybe<Email>>;
   /** A LineItem by its HubSpot id, or by a unique property given as `idProperty`. */
   lineItem?: Maybe<LineItem>;
   /** A page of line items, in HubSpot's order. */
   lineItems: LineItemConnection;
+  /** Several line items by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  lineItemsByIds: Array<Maybe<LineItem>>;
   /** A Meeting by its HubSpot id, or by a unique property given as `idProperty`. */
   meeting?: Maybe<Meeting>;
   /** A page of meetings, in HubSpot's order. */
   meetings: MeetingConnection;
+  /** Several meetings by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  meetingsByIds: Array<Maybe<Meeting>>;
   /** Any object by its global id. */
   node?: Maybe<Node>;
   /** A Note by its HubSpot id, or by a unique property given as `idProperty`. */
   note?: Maybe<Note>;
   /** A page of notes, in HubSpot's order. */
   notes: NoteConnection;
+  /** Several notes by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  notesByIds: Array<Maybe<Note>>;
   /** An owner by owner id, or by HubSpot user id with `idProperty: USER_ID`. */
   owner?: Maybe<Owner>;
   /** Owners of the portal, optionally only the one with this email. */
@@ -3052,6 +3068,8 @@ export type Query = {
   product?: Maybe<Product>;
   /** A page of products, in HubSpot's order. */
   products: ProductConnection;
+  /** Several products by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  productsByIds: Array<Maybe<Product>>;
   /** One property definition by name (not archived); null with a NOT_FOUND error when the type has no such property. */
   propertyDefinition?: Maybe<PropertyDefinition>;
   /**
@@ -3065,6 +3083,8 @@ export type Query = {
   quote?: Maybe<Quote>;
   /** A page of quotes, in HubSpot's order. */
   quotes: QuoteConnection;
+  /** Several quotes by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  quotesByIds: Array<Maybe<Quote>>;
   /** Searches calls: filter groups are ORed, filters in a group ANDed. */
   searchCalls: CallConnection;
   /** Searches companies: filter groups are ORed, filters in a group ANDed. */
@@ -3099,10 +3119,14 @@ export type Query = {
   task?: Maybe<Task>;
   /** A page of tasks, in HubSpot's order. */
   tasks: TaskConnection;
+  /** Several tasks by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  tasksByIds: Array<Maybe<Task>>;
   /** A Ticket by its HubSpot id, or by a unique property given as `idProperty`. */
   ticket?: Maybe<Ticket>;
   /** A page of tickets, in HubSpot's order. */
   tickets: TicketConnection;
+  /** Several tickets by id (or by the unique property `idProperty`), in the order asked; null for ids HubSpot does not have. */
+  ticketsByIds: Array<Maybe<Ticket>>;
 };
 
 
@@ -3125,10 +3149,22 @@ export type QueryCallsArgs = {
 };
 
 
+export type QueryCallsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryCompaniesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCompaniesByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3148,6 +3184,12 @@ export type QueryContactsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryContactsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3179,6 +3221,12 @@ export type QueryDealsArgs = {
 };
 
 
+export type QueryDealsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryEmailArgs = {
   id: Scalars['ID']['input'];
   idProperty?: InputMaybe<Scalars['String']['input']>;
@@ -3189,6 +3237,12 @@ export type QueryEmailsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEmailsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3205,6 +3259,12 @@ export type QueryLineItemsArgs = {
 };
 
 
+export type QueryLineItemsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryMeetingArgs = {
   id: Scalars['ID']['input'];
   idProperty?: InputMaybe<Scalars['String']['input']>;
@@ -3215,6 +3275,12 @@ export type QueryMeetingsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryMeetingsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3233,6 +3299,12 @@ export type QueryNotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryNotesByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3274,6 +3346,12 @@ export type QueryProductsArgs = {
 };
 
 
+export type QueryProductsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryPropertyDefinitionArgs = {
   name: Scalars['String']['input'];
   objectType: Scalars['String']['input'];
@@ -3301,6 +3379,12 @@ export type QueryQuotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryQuotesByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3435,6 +3519,12 @@ export type QueryTasksArgs = {
 };
 
 
+export type QueryTasksByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
   idProperty?: InputMaybe<Scalars['String']['input']>;
@@ -3445,6 +3535,12 @@ export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   archived?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTicketsByIdsArgs = {
+  idProperty?: InputMaybe<Scalars['String']['input']>;
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** A price quote sent to a buyer. */
@@ -5540,34 +5636,44 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   associationLabels?: Resolver<Array<ResolversTypes['AssociationLabel']>, ParentType, ContextType, RequireFields<QueryAssociationLabelsArgs, 'fromObjectType' | 'toObjectType'>>;
   call?: Resolver<Maybe<ResolversTypes['Call']>, ParentType, ContextType, RequireFields<QueryCallArgs, 'id'>>;
   calls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, RequireFields<QueryCallsArgs, 'archived' | 'first'>>;
+  callsByIds?: Resolver<Array<Maybe<ResolversTypes['Call']>>, ParentType, ContextType, RequireFields<QueryCallsByIdsArgs, 'ids'>>;
   companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'archived' | 'first'>>;
+  companiesByIds?: Resolver<Array<Maybe<ResolversTypes['Company']>>, ParentType, ContextType, RequireFields<QueryCompaniesByIdsArgs, 'ids'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
   contact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<QueryContactArgs, 'id'>>;
   contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'archived' | 'first'>>;
+  contactsByIds?: Resolver<Array<Maybe<ResolversTypes['Contact']>>, ParentType, ContextType, RequireFields<QueryContactsByIdsArgs, 'ids'>>;
   crmObject?: Resolver<Maybe<ResolversTypes['CrmObject']>, ParentType, ContextType, RequireFields<QueryCrmObjectArgs, 'id' | 'objectType'>>;
   crmObjects?: Resolver<ResolversTypes['CrmObjectConnection'], ParentType, ContextType, RequireFields<QueryCrmObjectsArgs, 'archived' | 'first' | 'objectType'>>;
   deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType, RequireFields<QueryDealArgs, 'id'>>;
   deals?: Resolver<ResolversTypes['DealConnection'], ParentType, ContextType, RequireFields<QueryDealsArgs, 'archived' | 'first'>>;
+  dealsByIds?: Resolver<Array<Maybe<ResolversTypes['Deal']>>, ParentType, ContextType, RequireFields<QueryDealsByIdsArgs, 'ids'>>;
   email?: Resolver<Maybe<ResolversTypes['Email']>, ParentType, ContextType, RequireFields<QueryEmailArgs, 'id'>>;
   emails?: Resolver<ResolversTypes['EmailConnection'], ParentType, ContextType, RequireFields<QueryEmailsArgs, 'archived' | 'first'>>;
+  emailsByIds?: Resolver<Array<Maybe<ResolversTypes['Email']>>, ParentType, ContextType, RequireFields<QueryEmailsByIdsArgs, 'ids'>>;
   lineItem?: Resolver<Maybe<ResolversTypes['LineItem']>, ParentType, ContextType, RequireFields<QueryLineItemArgs, 'id'>>;
   lineItems?: Resolver<ResolversTypes['LineItemConnection'], ParentType, ContextType, RequireFields<QueryLineItemsArgs, 'archived' | 'first'>>;
+  lineItemsByIds?: Resolver<Array<Maybe<ResolversTypes['LineItem']>>, ParentType, ContextType, RequireFields<QueryLineItemsByIdsArgs, 'ids'>>;
   meeting?: Resolver<Maybe<ResolversTypes['Meeting']>, ParentType, ContextType, RequireFields<QueryMeetingArgs, 'id'>>;
   meetings?: Resolver<ResolversTypes['MeetingConnection'], ParentType, ContextType, RequireFields<QueryMeetingsArgs, 'archived' | 'first'>>;
+  meetingsByIds?: Resolver<Array<Maybe<ResolversTypes['Meeting']>>, ParentType, ContextType, RequireFields<QueryMeetingsByIdsArgs, 'ids'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'id'>>;
   notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, RequireFields<QueryNotesArgs, 'archived' | 'first'>>;
+  notesByIds?: Resolver<Array<Maybe<ResolversTypes['Note']>>, ParentType, ContextType, RequireFields<QueryNotesByIdsArgs, 'ids'>>;
   owner?: Resolver<Maybe<ResolversTypes['Owner']>, ParentType, ContextType, RequireFields<QueryOwnerArgs, 'id' | 'idProperty'>>;
   owners?: Resolver<ResolversTypes['OwnerConnection'], ParentType, ContextType, RequireFields<QueryOwnersArgs, 'archived' | 'first'>>;
   pipeline?: Resolver<Maybe<ResolversTypes['Pipeline']>, ParentType, ContextType, RequireFields<QueryPipelineArgs, 'id' | 'objectType'>>;
   pipelines?: Resolver<Array<ResolversTypes['Pipeline']>, ParentType, ContextType, RequireFields<QueryPipelinesArgs, 'objectType'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'archived' | 'first'>>;
+  productsByIds?: Resolver<Array<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsByIdsArgs, 'ids'>>;
   propertyDefinition?: Resolver<Maybe<ResolversTypes['PropertyDefinition']>, ParentType, ContextType, RequireFields<QueryPropertyDefinitionArgs, 'name' | 'objectType'>>;
   propertyDefinitions?: Resolver<Array<ResolversTypes['PropertyDefinition']>, ParentType, ContextType, RequireFields<QueryPropertyDefinitionsArgs, 'archived' | 'objectType'>>;
   propertyGroups?: Resolver<Array<ResolversTypes['PropertyGroup']>, ParentType, ContextType, RequireFields<QueryPropertyGroupsArgs, 'objectType'>>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, RequireFields<QueryQuoteArgs, 'id'>>;
   quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'archived' | 'first'>>;
+  quotesByIds?: Resolver<Array<Maybe<ResolversTypes['Quote']>>, ParentType, ContextType, RequireFields<QueryQuotesByIdsArgs, 'ids'>>;
   searchCalls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, RequireFields<QuerySearchCallsArgs, 'first'>>;
   searchCompanies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, RequireFields<QuerySearchCompaniesArgs, 'first'>>;
   searchContacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QuerySearchContactsArgs, 'first'>>;
@@ -5583,8 +5689,10 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   searchTickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QuerySearchTicketsArgs, 'first'>>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'archived' | 'first'>>;
+  tasksByIds?: Resolver<Array<Maybe<ResolversTypes['Task']>>, ParentType, ContextType, RequireFields<QueryTasksByIdsArgs, 'ids'>>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
   tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'archived' | 'first'>>;
+  ticketsByIds?: Resolver<Array<Maybe<ResolversTypes['Ticket']>>, ParentType, ContextType, RequireFields<QueryTicketsByIdsArgs, 'ids'>>;
 }>;
 
 export type QuoteResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = ResolversObject<{
