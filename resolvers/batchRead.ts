@@ -25,7 +25,7 @@ async function byUniqueProperty(ctx: GatewayContext, t: CrmTypeInfo, ids: string
   for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
   await Promise.all(
     chunks.map(async (chunk) => {
-      const res = await ctx.hubspot.objects.batchRead(t.objectType, chunk, { properties, propertiesWithHistory: needs.history, idProperty }).catch((e: Error) => {
+      const res = await ctx.loaders.track(() => ctx.hubspot.objects.batchRead(t.objectType, chunk, { properties, propertiesWithHistory: needs.history, idProperty })).catch((e: Error) => {
         // A failed call fails its own ids only.
         for (const id of chunk) failed.set(id, e);
         return { results: [] };

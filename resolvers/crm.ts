@@ -51,7 +51,9 @@ async function recordById(ctx: GatewayContext, objectType: string, id: string, i
   const type = canonicalType(objectType);
   if (!idProperty) return loadRecord(ctx, type, id, info);
   const needs = needsOf(info, graphqlTypeOf(type));
-  const o = await ctx.hubspot.objects.get(type, id, { idProperty, properties: needs.properties, propertiesWithHistory: needs.history }).catch(rethrowNotFound(type, id));
+  const o = await ctx.loaders
+    .track(() => ctx.hubspot.objects.get(type, id, { idProperty, properties: needs.properties, propertiesWithHistory: needs.history }))
+    .catch(rethrowNotFound(type, id));
   const record = toRecord(type, o);
   ctx.loaders.object(type).prime(record, needs.properties, needs.history);
   return record;
@@ -65,10 +67,12 @@ async function recordList(ctx: GatewayContext, objectType: string, args: Args, i
   const needs = connectionNeeds(info, graphqlTypeOf(type));
   if (first === 0) return { edges: [], pageInfo: { hasNextPage: true, endCursor: args.after ?? null } };
   // A cursor inside a HubSpot page (an edge's cursor) re-reads that page and skips the records already seen.
-  const res = await ctx.hubspot.objects.list(type, {
-    limit: Math.min(MAX_LIST_PAGE, cursor.o + first), after: cursor.a, archived: args.archived ?? false,
-    properties: needs.properties, ...(needs.history.length ? { propertiesWithHistory: needs.history } : {}),
-  });
+  const res = await ctx.loaders.track(() =>
+    ctx.hubspot.objects.list(type, {
+      limit: Math.min(MAX_LIST_PAGE, cursor.o + first), after: cursor.a, archived: args.archived ?? false,
+      properties: needs.properties, ...(needs.history.length ? { propertiesWithHistory: needs.history } : {}),
+    }),
+  );
   const loader = ctx.loaders.object(type);
   const records = res.results.map((o) => toRecord(type, o)).slice(cursor.o, cursor.o + first);
   for (const r of records) loader.prime(r, needs.properties, needs.history);

@@ -33,7 +33,8 @@ async function searchConnection(ctx: GatewayContext, objectType: string, args: S
   if (plan.first === 0 && !selects(info, 'totalCount') && !selects(info, 'pageInfo')) {
     return { edges: [], pageInfo: { hasNextPage: false, endCursor: resumeCursor }, totalCount: null };
   }
-  const res = await ctx.hubspot.objects.search(type, { ...plan.request, properties: needs.properties });
+  // Tracked as a read of this level, so the loads its records cause go out with those of sibling fields.
+  const res = await ctx.loaders.track(() => ctx.hubspot.objects.search(type, { ...plan.request, properties: needs.properties }));
   const loader = ctx.loaders.object(type);
   let records = plan.first === 0 ? [] : res.results.map((o) => toRecord(type, o));
   for (const r of records) loader.prime(r, needs.properties);

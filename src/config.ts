@@ -37,6 +37,21 @@ export interface Config {
   redisUrl?: string;
   /** How long pipelines, owners and other metadata are cached per portal, in seconds. Default 300. */
   metadataTtlSeconds: number;
+  /** HubSpot's limits as the gateway keeps them, per portal (shared through Redis when REDIS_URL is set). */
+  rateLimit: {
+    /** Calls per window. Default 100 (HubSpot free/starter; 110 public apps, 190 pro/enterprise, 250 with the add-on). */
+    perWindow: number;
+    /** Default 10000. */
+    windowMs: number;
+    /** Searches per second. Default 4. */
+    searchPerSecond: number;
+    /** Calls in flight at once per portal and instance. Default 10. */
+    concurrency: number;
+  };
+  /** Retries: 429 for every call, 5xx/timeouts/resets for idempotent calls only. */
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Time a GraphQL request may take in all (queueing for the rate limit and retries included), ms. Default 30000. */
+  requestDeadlineMs: number;
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -74,6 +89,14 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
   { env: 'REDIS_URL', default: '(none: in-process memory)', description: 'redis:// URL of a Redis shared by gateway instances; holds the per-portal metadata cache (pipelines, owners).' },
   { env: 'METADATA_TTL_SECONDS', default: '300', description: 'How long pipelines, owners and other metadata are cached per portal.' },
+  { env: 'RATE_LIMIT_PER_WINDOW', default: '100 (the embedded emulator\'s limit when it runs)', description: 'HubSpot calls allowed per window and portal: 100 (free/starter), 110 (public apps), 190 (professional/enterprise), 250 (API add-on). Calls queue for room instead of getting 429s.' },
+  { env: 'RATE_LIMIT_WINDOW_MS', default: '10000', description: 'Length of the rolling window of RATE_LIMIT_PER_WINDOW.' },
+  { env: 'SEARCH_RATE_PER_SECOND', default: '4', description: 'Search calls allowed per second and portal.' },
+  { env: 'UPSTREAM_CONCURRENCY', default: '10', description: 'HubSpot calls in flight at once per portal and instance.' },
+  { env: 'RETRY_MAX_ATTEMPTS', default: '4', description: 'Attempts per HubSpot call in all. 429s are retried for every call; 5xx, timeouts and resets only for reads, searches and upserts.' },
+  { env: 'RETRY_BASE_DELAY_MS', default: '200', description: 'First retry backoff (doubling, full jitter) when HubSpot sends no Retry-After.' },
+  { env: 'RETRY_MAX_DELAY_MS', default: '5000', description: 'Longest single retry backoff.' },
+  { env: 'REQUEST_DEADLINE_MS', default: '30000', description: 'Total time of one GraphQL request; a call that would have to wait past it for the rate limit fails at once with RATE_LIMITED and retryAfter.' },
   { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
@@ -250,6 +273,18 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...(redisUrl !== undefined ? { redisUrl } : {}),
     metadataTtlSeconds: r.int('METADATA_TTL_SECONDS', 300, 0, 86_400),
+    rateLimit: {
+      perWindow: r.int('RATE_LIMIT_PER_WINDOW', useEmbeddedEmulator ? emulator.rateLimit.perWindow : 100, 1, 100_000),
+      windowMs: r.int('RATE_LIMIT_WINDOW_MS', useEmbeddedEmulator ? emulator.rateLimit.windowMs : 10_000, 10, 3_600_000),
+      searchPerSecond: r.int('SEARCH_RATE_PER_SECOND', useEmbeddedEmulator ? emulator.rateLimit.searchPerSecond : 4, 1, 100_000),
+      concurrency: r.int('UPSTREAM_CONCURRENCY', 10, 1, 1000),
+    },
+    retry: {
+      maxAttempts: r.int('RETRY_MAX_ATTEMPTS', 4, 1, 20),
+      baseDelayMs: r.int('RETRY_BASE_DELAY_MS', 200, 1, 60_000),
+      maxDelayMs: r.int('RETRY_MAX_DELAY_MS', 5_000, 1, 600_000),
+    },
+    requestDeadlineMs: r.int('REQUEST_DEADLINE_MS', 30_000, 100, 3_600_000),
     emulator,
   };
 }

@@ -61,7 +61,9 @@ export async function associationConnection(
     while (index < page.items.length && edges.length < first) {
       const item = page.items[index++]!;
       if (matches(item.types)) {
-        edges.push({ cursor: encodeCursor({ ...(a !== undefined ? { a } : {}), o: index }), toObjectType: to, toId: item.toId, types: item.types, primary: isPrimary(item.types) });
+        // After a page's last item, the cursor points at the next page, so that paging on never re-reads this one.
+        const cursor = index === page.items.length && page.nextAfter !== undefined ? { a: page.nextAfter, o: 0 } : { ...(a !== undefined ? { a } : {}), o: index };
+        edges.push({ cursor: encodeCursor(cursor), toObjectType: to, toId: item.toId, types: item.types, primary: isPrimary(item.types) });
       }
     }
     if (edges.length >= first || !page.nextAfter) break;

@@ -1,9 +1,11 @@
+import type { PropertyType } from '../crm/propertyTypes';
+
 /**
  * HubSpot's default properties of each standard object, with HubSpot's type and fieldType.
  * A compact table: `[name, type, fieldType, flags?, options?]`. Flags: `r` read-only value (HubSpot computes it),
  * `u` unique value, `o` references owners. Labels are derived from the name unless given in LABELS.
  */
-export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool' | 'phone_number';
+export type { PropertyType };
 
 type Row = [name: string, type: PropertyType, fieldType: string, flags?: string, options?: string[]];
 
@@ -233,14 +235,3 @@ export function defaultPropertiesOf(objectTypeName: string, singular: string): P
       modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: flags.includes('r'), readOnlyOptions: false },
     }));
 }
-
-/** Valid type → fieldType pairs for property creation (HubSpot's properties guide). */
-export const VALID_FIELD_TYPES: Record<PropertyType, string[]> = {
-  bool: ['booleancheckbox'],
-  enumeration: ['select', 'radio', 'checkbox', 'booleancheckbox'],
-  date: ['date'],
-  datetime: ['date'],
-  string: ['text', 'textarea', 'file', 'html', 'phonenumber'],
-  number: ['number', 'calculation_equation'],
-  phone_number: ['phonenumber'],
-};

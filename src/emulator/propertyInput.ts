@@ -1,4 +1,5 @@
-import { VALID_FIELD_TYPES, type PropertyDefinition, type PropertyType } from './defaultProperties';
+import { VALID_FIELD_TYPES } from '../crm/propertyTypes';
+import type { PropertyDefinition, PropertyType } from './defaultProperties';
 import { InputProblems, isJsonObject, readBool, readEnum, readInt, readString, type JsonObject } from './inputProblems';
 
 /**

@@ -74,11 +74,71 @@ export type ArchivePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * The association between two records, seen from `from`. A payload's association is read after the mutation:
+ * its `types` show what HubSpot holds now (an empty list once the two records are no longer associated).
+ */
+export type Association = {
+  __typename?: 'Association';
+  /** The `from` record; null, with a NOT_FOUND error, if it cannot be read. */
+  from?: Maybe<CrmObject>;
+  fromId: Scalars['ID']['output'];
+  /** HubSpot's name of the `from` object type, e.g. `contacts`. */
+  fromObjectType: Scalars['String']['output'];
+  /** The `to` record; null, with a NOT_FOUND error, if it cannot be read. */
+  to?: Maybe<CrmObject>;
+  toId: Scalars['ID']['output'];
+  toObjectType: Scalars['String']['output'];
+  /** Every type between the two records, as seen from `from` (each direction has its own type ids). */
+  types: Array<AssociationType>;
+};
+
+/** One pair of a batch create; the object types are the mutation's. `types`, a `label`, or neither (the default type). */
+export type AssociationBatchCreateInput = {
+  fromId: Scalars['ID']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  toId: Scalars['ID']['input'];
+  types?: InputMaybe<Array<AssociationTypeInput>>;
+};
+
+/** A record and the records of the mutation's `toObjectType` to dissociate from it. */
+export type AssociationBatchDeleteInput = {
+  fromId: Scalars['ID']['input'];
+  toIds: Array<Scalars['ID']['input']>;
+};
+
+/** One pair and the types to take off it: `types` or a `label`, exactly one of the two. */
+export type AssociationBatchLabelRemoveInput = {
+  fromId: Scalars['ID']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  toId: Scalars['ID']['input'];
+  types?: InputMaybe<Array<AssociationTypeInput>>;
+};
+
+/** One pair of a batch; the object types are the mutation's. */
+export type AssociationBatchPairInput = {
+  fromId: Scalars['ID']['input'];
+  toId: Scalars['ID']['input'];
+};
+
 export type AssociationCategory =
   | 'HUBSPOT_DEFINED'
   | 'INTEGRATOR_DEFINED'
   | 'USER_DEFINED'
   | 'WORK';
+
+/**
+ * Two records to associate, and how: with `types`, or with a `label` (resolved to its type id), or — with neither —
+ * with the pair's default (unlabeled) type. Object types are names such as `contacts` or ids such as `0-1`.
+ */
+export type AssociationCreateInput = {
+  fromId: Scalars['ID']['input'];
+  fromObjectType: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  toId: Scalars['ID']['input'];
+  toObjectType: Scalars['String']['input'];
+  types?: InputMaybe<Array<AssociationTypeInput>>;
+};
 
 /**
  * An association to create with a record: to a record of `toObjectType`, with the given types, or with a label
@@ -104,6 +164,73 @@ export type AssociationLabel = {
   typeId: Scalars['Int']['output'];
 };
 
+export type AssociationLabelCreateInput = {
+  /** The label seen from the other side, e.g. `Employee`; without it both directions show `label`. */
+  inverseLabel?: InputMaybe<Scalars['String']['input']>;
+  /** What HubSpot shows for the association from `fromObjectType` to `toObjectType`, e.g. `Manager`. */
+  label: Scalars['String']['input'];
+  /** Internal name, unique per object pair, e.g. `manager`. */
+  name: Scalars['String']['input'];
+};
+
+export type AssociationLabelCreatePayload = {
+  __typename?: 'AssociationLabelCreatePayload';
+  /** The new type from `fromObjectType` to `toObjectType`. */
+  associationLabel?: Maybe<AssociationLabel>;
+  /** The new type from `toObjectType` back to `fromObjectType`; null when the label is its own inverse. */
+  inverseAssociationLabel?: Maybe<AssociationLabel>;
+  userErrors: Array<UserError>;
+};
+
+export type AssociationLabelDeletePayload = {
+  __typename?: 'AssociationLabelDeletePayload';
+  /** The type id deleted (null when it failed). */
+  deletedTypeId?: Maybe<Scalars['Int']['output']>;
+  userErrors: Array<UserError>;
+};
+
+export type AssociationLabelPayload = {
+  __typename?: 'AssociationLabelPayload';
+  /** The type as HubSpot holds it after the write; null when the write failed. */
+  associationLabel?: Maybe<AssociationLabel>;
+  userErrors: Array<UserError>;
+};
+
+/**
+ * Association types to take off two records, given as `types` or as a `label` (exactly one of the two). The
+ * records stay associated by their other types; removing the unlabeled type removes every type, as in HubSpot.
+ */
+export type AssociationLabelRemoveInput = {
+  fromId: Scalars['ID']['input'];
+  fromObjectType: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+  toId: Scalars['ID']['input'];
+  toObjectType: Scalars['String']['input'];
+  types?: InputMaybe<Array<AssociationTypeInput>>;
+};
+
+export type AssociationLabelUpdateInput = {
+  inverseLabel?: InputMaybe<Scalars['String']['input']>;
+  label: Scalars['String']['input'];
+  /** The USER_DEFINED type id to relabel (from `fromObjectType` to `toObjectType`); HubSpot's own types cannot change. */
+  typeId: Scalars['Int']['input'];
+};
+
+/** Two records, by object type (a name such as `contacts` or an id such as `0-1`) and HubSpot id. */
+export type AssociationPairInput = {
+  fromId: Scalars['ID']['input'];
+  fromObjectType: Scalars['String']['input'];
+  toId: Scalars['ID']['input'];
+  toObjectType: Scalars['String']['input'];
+};
+
+export type AssociationPayload = {
+  __typename?: 'AssociationPayload';
+  /** The two records' association after the write; null when the write failed. */
+  association?: Maybe<Association>;
+  userErrors: Array<UserError>;
+};
+
 /** One way two records are associated: HubSpot's type id, its category, and its label (null when unlabeled). */
 export type AssociationType = {
   __typename?: 'AssociationType';
@@ -116,6 +243,20 @@ export type AssociationType = {
 export type AssociationTypeInput = {
   category: AssociationCategory;
   typeId: Scalars['Int']['input'];
+};
+
+export type AssociationsBatchDeletePayload = {
+  __typename?: 'AssociationsBatchDeletePayload';
+  /** The pairs dissociated, one per `toIds` entry, in input order; pairs that failed are left out (see userErrors). */
+  associations: Array<Association>;
+  userErrors: Array<UserError>;
+};
+
+/** Results in input order: null where that input failed (see userErrors, whose field starts with the input index). */
+export type AssociationsBatchPayload = {
+  __typename?: 'AssociationsBatchPayload';
+  associations: Array<Maybe<Association>>;
+  userErrors: Array<UserError>;
 };
 
 export type BatchArchivePayload = {
@@ -1843,6 +1984,28 @@ export type MeetingsBatchPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Associates two records with the given types, or a label's type, or the default (unlabeled) type. */
+  associationCreate: AssociationPayload;
+  /** Associates two records with HubSpot's default type for their object types (HubSpot picks it). */
+  associationCreateDefault: AssociationPayload;
+  /** Removes every association type between two records. */
+  associationDelete: AssociationPayload;
+  /** Defines a USER_DEFINED association label between two object types (and its inverse). */
+  associationLabelCreate: AssociationLabelCreatePayload;
+  /** Deletes a USER_DEFINED association label and its inverse; associations lose that type. */
+  associationLabelDelete: AssociationLabelDeletePayload;
+  /** Takes some types (e.g. one label) off two records, keeping their other types. */
+  associationLabelRemove: AssociationPayload;
+  /** Renames a USER_DEFINED association label (and, with `inverseLabel`, its inverse). */
+  associationLabelUpdate: AssociationLabelPayload;
+  /** Associates pairs of records; more than 100 inputs are sent as several HubSpot calls. */
+  associationsBatchCreate: AssociationsBatchPayload;
+  /** Associates pairs with HubSpot's default type; more than 100 inputs are sent as several HubSpot calls. */
+  associationsBatchCreateDefault: AssociationsBatchPayload;
+  /** Dissociates records entirely; more than 100 pairs are sent as several HubSpot calls. */
+  associationsBatchDelete: AssociationsBatchDeletePayload;
+  /** Takes some types off pairs of records, keeping their other types; more than 100 inputs are sent as several HubSpot calls. */
+  associationsBatchLabelRemove: AssociationsBatchPayload;
   /** Moves the record to the recycle bin. */
   callArchive: ArchivePayload;
   callCreate: CallPayload;
@@ -1936,6 +2099,26 @@ export type Mutation = {
   notesBatchUpdate: NotesBatchPayload;
   /** Creates or updates by a unique property (idempotent: safe to retry). */
   notesBatchUpsert: NotesBatchPayload;
+  /**
+   * Archives a pipeline. With `validateReferences`, HubSpot refuses (INVALID) while records or other references
+   * still use the pipeline or its stages.
+   */
+  pipelineArchive: ArchivePayload;
+  /** Creates a deal or ticket pipeline with its stages. */
+  pipelineCreate: PipelinePayload;
+  /** Brings an archived pipeline back. */
+  pipelineRestore: PipelinePayload;
+  /**
+   * Archives a stage (a pipeline keeps at least one). With `validateReferences`, HubSpot refuses (INVALID) while
+   * records or other references still use the stage.
+   */
+  pipelineStageArchive: PipelineStageArchivePayload;
+  /** Adds a stage to a pipeline. */
+  pipelineStageCreate: PipelineStagePayload;
+  /** Changes a stage's label, order, probability or ticket state, keeping the rest of its settings. */
+  pipelineStageUpdate: PipelineStagePayload;
+  /** Renames or reorders a pipeline. */
+  pipelineUpdate: PipelinePayload;
   /** Moves the record to the recycle bin. */
   productArchive: ArchivePayload;
   productCreate: ProductPayload;
@@ -1946,6 +2129,15 @@ export type Mutation = {
   productsBatchUpdate: ProductsBatchPayload;
   /** Creates or updates by a unique property (idempotent: safe to retry). */
   productsBatchUpsert: ProductsBatchPayload;
+  /** Moves a custom property to HubSpot's recycle bin (its name stays taken); HubSpot's own properties stay (INVALID). */
+  propertyArchive: PropertyArchivePayload;
+  /** Creates a custom property of an object type (`contacts` or `0-1`, or a custom object type). */
+  propertyCreate: PropertyDefinitionPayload;
+  propertyGroupArchive: PropertyArchivePayload;
+  propertyGroupCreate: PropertyGroupPayload;
+  propertyGroupUpdate: PropertyGroupPayload;
+  /** Changes a custom property; HubSpot's own properties are read-only (INVALID). */
+  propertyUpdate: PropertyDefinitionPayload;
   /** Moves the record to the recycle bin. */
   quoteArchive: ArchivePayload;
   quoteCreate: QuotePayload;
@@ -1978,6 +2170,75 @@ export type Mutation = {
   ticketsBatchUpdate: TicketsBatchPayload;
   /** Creates or updates by a unique property (idempotent: safe to retry). */
   ticketsBatchUpsert: TicketsBatchPayload;
+};
+
+
+export type MutationAssociationCreateArgs = {
+  input: AssociationCreateInput;
+};
+
+
+export type MutationAssociationCreateDefaultArgs = {
+  input: AssociationPairInput;
+};
+
+
+export type MutationAssociationDeleteArgs = {
+  input: AssociationPairInput;
+};
+
+
+export type MutationAssociationLabelCreateArgs = {
+  fromObjectType: Scalars['String']['input'];
+  input: AssociationLabelCreateInput;
+  toObjectType: Scalars['String']['input'];
+};
+
+
+export type MutationAssociationLabelDeleteArgs = {
+  fromObjectType: Scalars['String']['input'];
+  toObjectType: Scalars['String']['input'];
+  typeId: Scalars['Int']['input'];
+};
+
+
+export type MutationAssociationLabelRemoveArgs = {
+  input: AssociationLabelRemoveInput;
+};
+
+
+export type MutationAssociationLabelUpdateArgs = {
+  fromObjectType: Scalars['String']['input'];
+  input: AssociationLabelUpdateInput;
+  toObjectType: Scalars['String']['input'];
+};
+
+
+export type MutationAssociationsBatchCreateArgs = {
+  fromObjectType: Scalars['String']['input'];
+  inputs: Array<AssociationBatchCreateInput>;
+  toObjectType: Scalars['String']['input'];
+};
+
+
+export type MutationAssociationsBatchCreateDefaultArgs = {
+  fromObjectType: Scalars['String']['input'];
+  inputs: Array<AssociationBatchPairInput>;
+  toObjectType: Scalars['String']['input'];
+};
+
+
+export type MutationAssociationsBatchDeleteArgs = {
+  fromObjectType: Scalars['String']['input'];
+  inputs: Array<AssociationBatchDeleteInput>;
+  toObjectType: Scalars['String']['input'];
+};
+
+
+export type MutationAssociationsBatchLabelRemoveArgs = {
+  fromObjectType: Scalars['String']['input'];
+  inputs: Array<AssociationBatchLabelRemoveInput>;
+  toObjectType: Scalars['String']['input'];
 };
 
 
@@ -2314,6 +2575,55 @@ export type MutationNotesBatchUpsertArgs = {
 };
 
 
+export type MutationPipelineArchiveArgs = {
+  id: Scalars['ID']['input'];
+  objectType: PipelineObjectType;
+  validateReferences?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationPipelineCreateArgs = {
+  input: PipelineCreateInput;
+  objectType: PipelineObjectType;
+};
+
+
+export type MutationPipelineRestoreArgs = {
+  id: Scalars['ID']['input'];
+  objectType: PipelineObjectType;
+};
+
+
+export type MutationPipelineStageArchiveArgs = {
+  objectType: PipelineObjectType;
+  pipelineId: Scalars['ID']['input'];
+  stageId: Scalars['ID']['input'];
+  validateReferences?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationPipelineStageCreateArgs = {
+  input: PipelineStageInput;
+  objectType: PipelineObjectType;
+  pipelineId: Scalars['ID']['input'];
+};
+
+
+export type MutationPipelineStageUpdateArgs = {
+  input: PipelineStageUpdateInput;
+  objectType: PipelineObjectType;
+  pipelineId: Scalars['ID']['input'];
+  stageId: Scalars['ID']['input'];
+};
+
+
+export type MutationPipelineUpdateArgs = {
+  id: Scalars['ID']['input'];
+  input: PipelineUpdateInput;
+  objectType: PipelineObjectType;
+};
+
+
 export type MutationProductArchiveArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2347,6 +2657,44 @@ export type MutationProductsBatchUpdateArgs = {
 export type MutationProductsBatchUpsertArgs = {
   idProperty: Scalars['String']['input'];
   inputs: Array<ProductUpsertInput>;
+};
+
+
+export type MutationPropertyArchiveArgs = {
+  name: Scalars['String']['input'];
+  objectType: Scalars['String']['input'];
+};
+
+
+export type MutationPropertyCreateArgs = {
+  input: PropertyCreateInput;
+  objectType: Scalars['String']['input'];
+};
+
+
+export type MutationPropertyGroupArchiveArgs = {
+  name: Scalars['String']['input'];
+  objectType: Scalars['String']['input'];
+};
+
+
+export type MutationPropertyGroupCreateArgs = {
+  input: PropertyGroupCreateInput;
+  objectType: Scalars['String']['input'];
+};
+
+
+export type MutationPropertyGroupUpdateArgs = {
+  input: PropertyGroupUpdateInput;
+  name: Scalars['String']['input'];
+  objectType: Scalars['String']['input'];
+};
+
+
+export type MutationPropertyUpdateArgs = {
+  input: PropertyUpdateInput;
+  name: Scalars['String']['input'];
+  objectType: Scalars['String']['input'];
 };
 
 
@@ -2702,10 +3050,24 @@ export type Pipeline = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+export type PipelineCreateInput = {
+  displayOrder: Scalars['Int']['input'];
+  label: Scalars['String']['input'];
+  /** At least one stage; labels unique within the pipeline. */
+  stages: Array<PipelineStageInput>;
+};
+
 /** Object types that have pipelines. */
 export type PipelineObjectType =
   | 'DEALS'
   | 'TICKETS';
+
+export type PipelinePayload = {
+  __typename?: 'PipelinePayload';
+  /** The pipeline as HubSpot now has it (null when the mutation failed). */
+  pipeline?: Maybe<Pipeline>;
+  userErrors: Array<UserError>;
+};
 
 /** A stage of a pipeline: a deal stage or a ticket status. */
 export type PipelineStage = {
@@ -2722,6 +3084,52 @@ export type PipelineStage = {
   probability?: Maybe<Scalars['Float']['output']>;
   /** Ticket stages: whether tickets in this stage are open or closed. */
   ticketState?: Maybe<TicketState>;
+};
+
+export type PipelineStageArchivePayload = {
+  __typename?: 'PipelineStageArchivePayload';
+  /** The id of the archived stage (null when it failed). */
+  archivedId?: Maybe<Scalars['ID']['output']>;
+  /** The pipeline with its remaining stages (null when the mutation failed). */
+  pipeline?: Maybe<Pipeline>;
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A stage to create. Deal stages need a `probability` and no `ticketState`; ticket stages need a `ticketState`
+ * and no `probability`. Whether the stage counts as closed follows from them (deals at 0.0 or 1.0, tickets CLOSED).
+ */
+export type PipelineStageInput = {
+  displayOrder: Scalars['Int']['input'];
+  /** Unique within the pipeline (compared trimmed and case-insensitively). */
+  label: Scalars['String']['input'];
+  /** Deal stages: the win probability, from 0.0 to 1.0 in steps of 0.1. */
+  probability?: InputMaybe<Scalars['Float']['input']>;
+  /** Ticket stages: whether tickets in this stage are open or closed. */
+  ticketState?: InputMaybe<TicketState>;
+};
+
+export type PipelineStagePayload = {
+  __typename?: 'PipelineStagePayload';
+  /** The stage as HubSpot now has it (null when the mutation failed). */
+  stage?: Maybe<PipelineStage>;
+  userErrors: Array<UserError>;
+};
+
+/** A field left out is unchanged; the stage's other settings are kept. */
+export type PipelineStageUpdateInput = {
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Deal stages only. */
+  probability?: InputMaybe<Scalars['Float']['input']>;
+  /** Ticket stages only. */
+  ticketState?: InputMaybe<TicketState>;
+};
+
+/** A field left out is unchanged. */
+export type PipelineUpdateInput = {
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A good or service in the product library. */
@@ -2867,6 +3275,36 @@ export type ProductsBatchPayload = {
   userErrors: Array<UserError>;
 };
 
+export type PropertyArchivePayload = {
+  __typename?: 'PropertyArchivePayload';
+  /** The name of the archived property or group (null when it failed). */
+  archivedName?: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A custom property. `type` and `fieldType` must be one of HubSpot's pairs: BOOL with BOOLEANCHECKBOX; ENUMERATION
+ * with SELECT, RADIO, CHECKBOX or BOOLEANCHECKBOX; DATE and DATETIME with DATE; STRING with TEXT, TEXTAREA, FILE,
+ * HTML or PHONENUMBER; NUMBER with NUMBER or CALCULATION_EQUATION; PHONE_NUMBER with PHONENUMBER.
+ */
+export type PropertyCreateInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  fieldType: PropertyFieldType;
+  formField?: InputMaybe<Scalars['Boolean']['input']>;
+  /** An existing property group of the object type. */
+  groupName: Scalars['String']['input'];
+  /** Whether values must be unique among records; cannot be changed later. */
+  hasUniqueValue?: InputMaybe<Scalars['Boolean']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  label: Scalars['String']['input'];
+  /** Lowercase letters, digits and underscores, starting with a letter; `hs_` is reserved for HubSpot. */
+  name: Scalars['String']['input'];
+  /** Enumerations need at least one option (values unique); other types take none. */
+  options?: InputMaybe<Array<PropertyOptionInput>>;
+  type: PropertyType;
+};
+
 /** The definition of one property of an object type: its type, how it is shown, its options. */
 export type PropertyDefinition = {
   __typename?: 'PropertyDefinition';
@@ -2912,6 +3350,13 @@ export type PropertyDefinition = {
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+export type PropertyDefinitionPayload = {
+  __typename?: 'PropertyDefinitionPayload';
+  /** The definition as HubSpot now has it (null when the mutation failed). */
+  propertyDefinition?: Maybe<PropertyDefinition>;
+  userErrors: Array<UserError>;
+};
+
 /**
  * How HubSpot presents a property in forms and records. Like `PropertyType`, HubSpot's set is open: values
  * outside the documented ones (e.g. `calculation_rollup`) are `OTHER`, with HubSpot's word in `hubspotFieldType`.
@@ -2943,6 +3388,26 @@ export type PropertyGroup = {
   properties: Array<PropertyDefinition>;
 };
 
+export type PropertyGroupCreateInput = {
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  label: Scalars['String']['input'];
+  /** Lowercase letters, digits and underscores, starting with a letter. */
+  name: Scalars['String']['input'];
+};
+
+export type PropertyGroupPayload = {
+  __typename?: 'PropertyGroupPayload';
+  /** The group as HubSpot now has it (null when the mutation failed). */
+  propertyGroup?: Maybe<PropertyGroup>;
+  userErrors: Array<UserError>;
+};
+
+/** A field left out is unchanged. */
+export type PropertyGroupUpdateInput = {
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** One choice of an enumeration property. */
 export type PropertyOption = {
   __typename?: 'PropertyOption';
@@ -2952,6 +3417,16 @@ export type PropertyOption = {
   label: Scalars['String']['output'];
   /** The value stored on records (what `property(name:)` returns and writes take). */
   value: Scalars['String']['output'];
+};
+
+/** One choice of an enumeration property. */
+export type PropertyOptionInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  label: Scalars['String']['input'];
+  /** The value stored on records; unique within the property. */
+  value: Scalars['String']['input'];
 };
 
 /**
@@ -2969,6 +3444,20 @@ export type PropertyType =
   | 'OTHER'
   | 'PHONE_NUMBER'
   | 'STRING';
+
+/** A field left out is unchanged. The name, type and uniqueness of a property cannot change. */
+export type PropertyUpdateInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  displayOrder?: InputMaybe<Scalars['Int']['input']>;
+  /** Must suit the property's type (see PropertyCreateInput). */
+  fieldType?: InputMaybe<PropertyFieldType>;
+  formField?: InputMaybe<Scalars['Boolean']['input']>;
+  groupName?: InputMaybe<Scalars['String']['input']>;
+  hidden?: InputMaybe<Scalars['Boolean']['input']>;
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces all options (enumerations only; at least one, values unique). */
+  options?: InputMaybe<Array<PropertyOptionInput>>;
+};
 
 export type PropertyValue = {
   __typename?: 'PropertyValue';
@@ -4290,11 +4779,27 @@ export type ResolversTypes = ResolversObject<{
   ApiUsage: ResolverTypeWrapper<HubSpotApiUsage>;
   ApiUsageFetchStatus: ApiUsageFetchStatus;
   ArchivePayload: ResolverTypeWrapper<ArchivePayload>;
+  Association: ResolverTypeWrapper<Omit<Association, 'from' | 'to'> & { from?: Maybe<ResolversTypes['CrmObject']>, to?: Maybe<ResolversTypes['CrmObject']> }>;
+  AssociationBatchCreateInput: AssociationBatchCreateInput;
+  AssociationBatchDeleteInput: AssociationBatchDeleteInput;
+  AssociationBatchLabelRemoveInput: AssociationBatchLabelRemoveInput;
+  AssociationBatchPairInput: AssociationBatchPairInput;
   AssociationCategory: AssociationCategory;
+  AssociationCreateInput: AssociationCreateInput;
   AssociationInput: AssociationInput;
   AssociationLabel: ResolverTypeWrapper<AssociationLabelDefinition>;
+  AssociationLabelCreateInput: AssociationLabelCreateInput;
+  AssociationLabelCreatePayload: ResolverTypeWrapper<Omit<AssociationLabelCreatePayload, 'associationLabel' | 'inverseAssociationLabel'> & { associationLabel?: Maybe<ResolversTypes['AssociationLabel']>, inverseAssociationLabel?: Maybe<ResolversTypes['AssociationLabel']> }>;
+  AssociationLabelDeletePayload: ResolverTypeWrapper<AssociationLabelDeletePayload>;
+  AssociationLabelPayload: ResolverTypeWrapper<Omit<AssociationLabelPayload, 'associationLabel'> & { associationLabel?: Maybe<ResolversTypes['AssociationLabel']> }>;
+  AssociationLabelRemoveInput: AssociationLabelRemoveInput;
+  AssociationLabelUpdateInput: AssociationLabelUpdateInput;
+  AssociationPairInput: AssociationPairInput;
+  AssociationPayload: ResolverTypeWrapper<Omit<AssociationPayload, 'association'> & { association?: Maybe<ResolversTypes['Association']> }>;
   AssociationType: ResolverTypeWrapper<AssociationType>;
   AssociationTypeInput: AssociationTypeInput;
+  AssociationsBatchDeletePayload: ResolverTypeWrapper<Omit<AssociationsBatchDeletePayload, 'associations'> & { associations: Array<ResolversTypes['Association']> }>;
+  AssociationsBatchPayload: ResolverTypeWrapper<Omit<AssociationsBatchPayload, 'associations'> & { associations: Array<Maybe<ResolversTypes['Association']>> }>;
   BatchArchivePayload: ResolverTypeWrapper<BatchArchivePayload>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Call: ResolverTypeWrapper<Omit<Call, 'companies' | 'contacts' | 'deals' | 'owner' | 'tickets'> & { companies: ResolversTypes['CompanyAssociationConnection'], contacts: ResolversTypes['ContactAssociationConnection'], deals: ResolversTypes['DealAssociationConnection'], owner?: Maybe<ResolversTypes['Owner']>, tickets: ResolversTypes['TicketAssociationConnection'] }>;
@@ -4410,8 +4915,15 @@ export type ResolversTypes = ResolversObject<{
   OwnerType: OwnerType;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Pipeline: ResolverTypeWrapper<PipelineDto>;
+  PipelineCreateInput: PipelineCreateInput;
   PipelineObjectType: PipelineObjectType;
+  PipelinePayload: ResolverTypeWrapper<Omit<PipelinePayload, 'pipeline'> & { pipeline?: Maybe<ResolversTypes['Pipeline']> }>;
   PipelineStage: ResolverTypeWrapper<StageDto>;
+  PipelineStageArchivePayload: ResolverTypeWrapper<Omit<PipelineStageArchivePayload, 'pipeline'> & { pipeline?: Maybe<ResolversTypes['Pipeline']> }>;
+  PipelineStageInput: PipelineStageInput;
+  PipelineStagePayload: ResolverTypeWrapper<Omit<PipelineStagePayload, 'stage'> & { stage?: Maybe<ResolversTypes['PipelineStage']> }>;
+  PipelineStageUpdateInput: PipelineStageUpdateInput;
+  PipelineUpdateInput: PipelineUpdateInput;
   Product: ResolverTypeWrapper<Omit<Product, 'owner'> & { owner?: Maybe<ResolversTypes['Owner']> }>;
   ProductAssociationConnection: ResolverTypeWrapper<Omit<ProductAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ProductAssociationEdge']>, nodes: Array<Maybe<ResolversTypes['Product']>> }>;
   ProductAssociationEdge: ResolverTypeWrapper<Omit<ProductAssociationEdge, 'node'> & { node?: Maybe<ResolversTypes['Product']> }>;
@@ -4423,11 +4935,19 @@ export type ResolversTypes = ResolversObject<{
   ProductUpdateInput: ProductUpdateInput;
   ProductUpsertInput: ProductUpsertInput;
   ProductsBatchPayload: ResolverTypeWrapper<Omit<ProductsBatchPayload, 'products'> & { products: Array<Maybe<ResolversTypes['Product']>> }>;
+  PropertyArchivePayload: ResolverTypeWrapper<PropertyArchivePayload>;
+  PropertyCreateInput: PropertyCreateInput;
   PropertyDefinition: ResolverTypeWrapper<PropertyDefinitionDto>;
+  PropertyDefinitionPayload: ResolverTypeWrapper<Omit<PropertyDefinitionPayload, 'propertyDefinition'> & { propertyDefinition?: Maybe<ResolversTypes['PropertyDefinition']> }>;
   PropertyFieldType: PropertyFieldType;
   PropertyGroup: ResolverTypeWrapper<PropertyGroupDto>;
+  PropertyGroupCreateInput: PropertyGroupCreateInput;
+  PropertyGroupPayload: ResolverTypeWrapper<Omit<PropertyGroupPayload, 'propertyGroup'> & { propertyGroup?: Maybe<ResolversTypes['PropertyGroup']> }>;
+  PropertyGroupUpdateInput: PropertyGroupUpdateInput;
   PropertyOption: ResolverTypeWrapper<HubSpotPropertyOption>;
+  PropertyOptionInput: PropertyOptionInput;
   PropertyType: PropertyType;
+  PropertyUpdateInput: PropertyUpdateInput;
   PropertyValue: ResolverTypeWrapper<PropertyValue>;
   PropertyValueInput: PropertyValueInput;
   PropertyVersion: ResolverTypeWrapper<PropertyVersion>;
@@ -4478,10 +4998,26 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountDetails;
   ApiUsage: HubSpotApiUsage;
   ArchivePayload: ArchivePayload;
+  Association: Omit<Association, 'from' | 'to'> & { from?: Maybe<ResolversParentTypes['CrmObject']>, to?: Maybe<ResolversParentTypes['CrmObject']> };
+  AssociationBatchCreateInput: AssociationBatchCreateInput;
+  AssociationBatchDeleteInput: AssociationBatchDeleteInput;
+  AssociationBatchLabelRemoveInput: AssociationBatchLabelRemoveInput;
+  AssociationBatchPairInput: AssociationBatchPairInput;
+  AssociationCreateInput: AssociationCreateInput;
   AssociationInput: AssociationInput;
   AssociationLabel: AssociationLabelDefinition;
+  AssociationLabelCreateInput: AssociationLabelCreateInput;
+  AssociationLabelCreatePayload: Omit<AssociationLabelCreatePayload, 'associationLabel' | 'inverseAssociationLabel'> & { associationLabel?: Maybe<ResolversParentTypes['AssociationLabel']>, inverseAssociationLabel?: Maybe<ResolversParentTypes['AssociationLabel']> };
+  AssociationLabelDeletePayload: AssociationLabelDeletePayload;
+  AssociationLabelPayload: Omit<AssociationLabelPayload, 'associationLabel'> & { associationLabel?: Maybe<ResolversParentTypes['AssociationLabel']> };
+  AssociationLabelRemoveInput: AssociationLabelRemoveInput;
+  AssociationLabelUpdateInput: AssociationLabelUpdateInput;
+  AssociationPairInput: AssociationPairInput;
+  AssociationPayload: Omit<AssociationPayload, 'association'> & { association?: Maybe<ResolversParentTypes['Association']> };
   AssociationType: AssociationType;
   AssociationTypeInput: AssociationTypeInput;
+  AssociationsBatchDeletePayload: Omit<AssociationsBatchDeletePayload, 'associations'> & { associations: Array<ResolversParentTypes['Association']> };
+  AssociationsBatchPayload: Omit<AssociationsBatchPayload, 'associations'> & { associations: Array<Maybe<ResolversParentTypes['Association']>> };
   BatchArchivePayload: BatchArchivePayload;
   Boolean: Scalars['Boolean']['output'];
   Call: Omit<Call, 'companies' | 'contacts' | 'deals' | 'owner' | 'tickets'> & { companies: ResolversParentTypes['CompanyAssociationConnection'], contacts: ResolversParentTypes['ContactAssociationConnection'], deals: ResolversParentTypes['DealAssociationConnection'], owner?: Maybe<ResolversParentTypes['Owner']>, tickets: ResolversParentTypes['TicketAssociationConnection'] };
@@ -4594,7 +5130,14 @@ export type ResolversParentTypes = ResolversObject<{
   OwnerTeam: OwnerTeam;
   PageInfo: PageInfo;
   Pipeline: PipelineDto;
+  PipelineCreateInput: PipelineCreateInput;
+  PipelinePayload: Omit<PipelinePayload, 'pipeline'> & { pipeline?: Maybe<ResolversParentTypes['Pipeline']> };
   PipelineStage: StageDto;
+  PipelineStageArchivePayload: Omit<PipelineStageArchivePayload, 'pipeline'> & { pipeline?: Maybe<ResolversParentTypes['Pipeline']> };
+  PipelineStageInput: PipelineStageInput;
+  PipelineStagePayload: Omit<PipelineStagePayload, 'stage'> & { stage?: Maybe<ResolversParentTypes['PipelineStage']> };
+  PipelineStageUpdateInput: PipelineStageUpdateInput;
+  PipelineUpdateInput: PipelineUpdateInput;
   Product: Omit<Product, 'owner'> & { owner?: Maybe<ResolversParentTypes['Owner']> };
   ProductAssociationConnection: Omit<ProductAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ProductAssociationEdge']>, nodes: Array<Maybe<ResolversParentTypes['Product']>> };
   ProductAssociationEdge: Omit<ProductAssociationEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Product']> };
@@ -4606,9 +5149,17 @@ export type ResolversParentTypes = ResolversObject<{
   ProductUpdateInput: ProductUpdateInput;
   ProductUpsertInput: ProductUpsertInput;
   ProductsBatchPayload: Omit<ProductsBatchPayload, 'products'> & { products: Array<Maybe<ResolversParentTypes['Product']>> };
+  PropertyArchivePayload: PropertyArchivePayload;
+  PropertyCreateInput: PropertyCreateInput;
   PropertyDefinition: PropertyDefinitionDto;
+  PropertyDefinitionPayload: Omit<PropertyDefinitionPayload, 'propertyDefinition'> & { propertyDefinition?: Maybe<ResolversParentTypes['PropertyDefinition']> };
   PropertyGroup: PropertyGroupDto;
+  PropertyGroupCreateInput: PropertyGroupCreateInput;
+  PropertyGroupPayload: Omit<PropertyGroupPayload, 'propertyGroup'> & { propertyGroup?: Maybe<ResolversParentTypes['PropertyGroup']> };
+  PropertyGroupUpdateInput: PropertyGroupUpdateInput;
   PropertyOption: HubSpotPropertyOption;
+  PropertyOptionInput: PropertyOptionInput;
+  PropertyUpdateInput: PropertyUpdateInput;
   PropertyValue: PropertyValue;
   PropertyValueInput: PropertyValueInput;
   PropertyVersion: PropertyVersion;
@@ -4684,16 +5235,57 @@ export type ArchivePayloadResolvers<ContextType = GatewayContext, ParentType ext
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type AssociationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Association'] = ResolversParentTypes['Association']> = ResolversObject<{
+  from?: Resolver<Maybe<ResolversTypes['CrmObject']>, ParentType, ContextType>;
+  fromId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fromObjectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['CrmObject']>, ParentType, ContextType>;
+  toId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  toObjectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  types?: Resolver<Array<ResolversTypes['AssociationType']>, ParentType, ContextType>;
+}>;
+
 export type AssociationLabelResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationLabel'] = ResolversParentTypes['AssociationLabel']> = ResolversObject<{
   category?: Resolver<Maybe<ResolversTypes['AssociationCategory']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   typeId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type AssociationLabelCreatePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationLabelCreatePayload'] = ResolversParentTypes['AssociationLabelCreatePayload']> = ResolversObject<{
+  associationLabel?: Resolver<Maybe<ResolversTypes['AssociationLabel']>, ParentType, ContextType>;
+  inverseAssociationLabel?: Resolver<Maybe<ResolversTypes['AssociationLabel']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AssociationLabelDeletePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationLabelDeletePayload'] = ResolversParentTypes['AssociationLabelDeletePayload']> = ResolversObject<{
+  deletedTypeId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AssociationLabelPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationLabelPayload'] = ResolversParentTypes['AssociationLabelPayload']> = ResolversObject<{
+  associationLabel?: Resolver<Maybe<ResolversTypes['AssociationLabel']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AssociationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationPayload'] = ResolversParentTypes['AssociationPayload']> = ResolversObject<{
+  association?: Resolver<Maybe<ResolversTypes['Association']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type AssociationTypeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationType'] = ResolversParentTypes['AssociationType']> = ResolversObject<{
   category?: Resolver<ResolversTypes['AssociationCategory'], ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   typeId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AssociationsBatchDeletePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationsBatchDeletePayload'] = ResolversParentTypes['AssociationsBatchDeletePayload']> = ResolversObject<{
+  associations?: Resolver<Array<ResolversTypes['Association']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AssociationsBatchPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AssociationsBatchPayload'] = ResolversParentTypes['AssociationsBatchPayload']> = ResolversObject<{
+  associations?: Resolver<Array<Maybe<ResolversTypes['Association']>>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type BatchArchivePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchArchivePayload'] = ResolversParentTypes['BatchArchivePayload']> = ResolversObject<{
@@ -5293,6 +5885,17 @@ export type MeetingsBatchPayloadResolvers<ContextType = GatewayContext, ParentTy
 }>;
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  associationCreate?: Resolver<ResolversTypes['AssociationPayload'], ParentType, ContextType, RequireFields<MutationAssociationCreateArgs, 'input'>>;
+  associationCreateDefault?: Resolver<ResolversTypes['AssociationPayload'], ParentType, ContextType, RequireFields<MutationAssociationCreateDefaultArgs, 'input'>>;
+  associationDelete?: Resolver<ResolversTypes['AssociationPayload'], ParentType, ContextType, RequireFields<MutationAssociationDeleteArgs, 'input'>>;
+  associationLabelCreate?: Resolver<ResolversTypes['AssociationLabelCreatePayload'], ParentType, ContextType, RequireFields<MutationAssociationLabelCreateArgs, 'fromObjectType' | 'input' | 'toObjectType'>>;
+  associationLabelDelete?: Resolver<ResolversTypes['AssociationLabelDeletePayload'], ParentType, ContextType, RequireFields<MutationAssociationLabelDeleteArgs, 'fromObjectType' | 'toObjectType' | 'typeId'>>;
+  associationLabelRemove?: Resolver<ResolversTypes['AssociationPayload'], ParentType, ContextType, RequireFields<MutationAssociationLabelRemoveArgs, 'input'>>;
+  associationLabelUpdate?: Resolver<ResolversTypes['AssociationLabelPayload'], ParentType, ContextType, RequireFields<MutationAssociationLabelUpdateArgs, 'fromObjectType' | 'input' | 'toObjectType'>>;
+  associationsBatchCreate?: Resolver<ResolversTypes['AssociationsBatchPayload'], ParentType, ContextType, RequireFields<MutationAssociationsBatchCreateArgs, 'fromObjectType' | 'inputs' | 'toObjectType'>>;
+  associationsBatchCreateDefault?: Resolver<ResolversTypes['AssociationsBatchPayload'], ParentType, ContextType, RequireFields<MutationAssociationsBatchCreateDefaultArgs, 'fromObjectType' | 'inputs' | 'toObjectType'>>;
+  associationsBatchDelete?: Resolver<ResolversTypes['AssociationsBatchDeletePayload'], ParentType, ContextType, RequireFields<MutationAssociationsBatchDeleteArgs, 'fromObjectType' | 'inputs' | 'toObjectType'>>;
+  associationsBatchLabelRemove?: Resolver<ResolversTypes['AssociationsBatchPayload'], ParentType, ContextType, RequireFields<MutationAssociationsBatchLabelRemoveArgs, 'fromObjectType' | 'inputs' | 'toObjectType'>>;
   callArchive?: Resolver<ResolversTypes['ArchivePayload'], ParentType, ContextType, RequireFields<MutationCallArchiveArgs, 'id'>>;
   callCreate?: Resolver<ResolversTypes['CallPayload'], ParentType, ContextType, RequireFields<MutationCallCreateArgs, 'input'>>;
   callUpdate?: Resolver<ResolversTypes['CallPayload'], ParentType, ContextType, RequireFields<MutationCallUpdateArgs, 'input'>>;
@@ -5356,6 +5959,13 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   notesBatchCreate?: Resolver<ResolversTypes['NotesBatchPayload'], ParentType, ContextType, RequireFields<MutationNotesBatchCreateArgs, 'inputs'>>;
   notesBatchUpdate?: Resolver<ResolversTypes['NotesBatchPayload'], ParentType, ContextType, RequireFields<MutationNotesBatchUpdateArgs, 'inputs'>>;
   notesBatchUpsert?: Resolver<ResolversTypes['NotesBatchPayload'], ParentType, ContextType, RequireFields<MutationNotesBatchUpsertArgs, 'idProperty' | 'inputs'>>;
+  pipelineArchive?: Resolver<ResolversTypes['ArchivePayload'], ParentType, ContextType, RequireFields<MutationPipelineArchiveArgs, 'id' | 'objectType' | 'validateReferences'>>;
+  pipelineCreate?: Resolver<ResolversTypes['PipelinePayload'], ParentType, ContextType, RequireFields<MutationPipelineCreateArgs, 'input' | 'objectType'>>;
+  pipelineRestore?: Resolver<ResolversTypes['PipelinePayload'], ParentType, ContextType, RequireFields<MutationPipelineRestoreArgs, 'id' | 'objectType'>>;
+  pipelineStageArchive?: Resolver<ResolversTypes['PipelineStageArchivePayload'], ParentType, ContextType, RequireFields<MutationPipelineStageArchiveArgs, 'objectType' | 'pipelineId' | 'stageId' | 'validateReferences'>>;
+  pipelineStageCreate?: Resolver<ResolversTypes['PipelineStagePayload'], ParentType, ContextType, RequireFields<MutationPipelineStageCreateArgs, 'input' | 'objectType' | 'pipelineId'>>;
+  pipelineStageUpdate?: Resolver<ResolversTypes['PipelineStagePayload'], ParentType, ContextType, RequireFields<MutationPipelineStageUpdateArgs, 'input' | 'objectType' | 'pipelineId' | 'stageId'>>;
+  pipelineUpdate?: Resolver<ResolversTypes['PipelinePayload'], ParentType, ContextType, RequireFields<MutationPipelineUpdateArgs, 'id' | 'input' | 'objectType'>>;
   productArchive?: Resolver<ResolversTypes['ArchivePayload'], ParentType, ContextType, RequireFields<MutationProductArchiveArgs, 'id'>>;
   productCreate?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationProductCreateArgs, 'input'>>;
   productUpdate?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationProductUpdateArgs, 'input'>>;
@@ -5363,6 +5973,12 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   productsBatchCreate?: Resolver<ResolversTypes['ProductsBatchPayload'], ParentType, ContextType, RequireFields<MutationProductsBatchCreateArgs, 'inputs'>>;
   productsBatchUpdate?: Resolver<ResolversTypes['ProductsBatchPayload'], ParentType, ContextType, RequireFields<MutationProductsBatchUpdateArgs, 'inputs'>>;
   productsBatchUpsert?: Resolver<ResolversTypes['ProductsBatchPayload'], ParentType, ContextType, RequireFields<MutationProductsBatchUpsertArgs, 'idProperty' | 'inputs'>>;
+  propertyArchive?: Resolver<ResolversTypes['PropertyArchivePayload'], ParentType, ContextType, RequireFields<MutationPropertyArchiveArgs, 'name' | 'objectType'>>;
+  propertyCreate?: Resolver<ResolversTypes['PropertyDefinitionPayload'], ParentType, ContextType, RequireFields<MutationPropertyCreateArgs, 'input' | 'objectType'>>;
+  propertyGroupArchive?: Resolver<ResolversTypes['PropertyArchivePayload'], ParentType, ContextType, RequireFields<MutationPropertyGroupArchiveArgs, 'name' | 'objectType'>>;
+  propertyGroupCreate?: Resolver<ResolversTypes['PropertyGroupPayload'], ParentType, ContextType, RequireFields<MutationPropertyGroupCreateArgs, 'input' | 'objectType'>>;
+  propertyGroupUpdate?: Resolver<ResolversTypes['PropertyGroupPayload'], ParentType, ContextType, RequireFields<MutationPropertyGroupUpdateArgs, 'input' | 'name' | 'objectType'>>;
+  propertyUpdate?: Resolver<ResolversTypes['PropertyDefinitionPayload'], ParentType, ContextType, RequireFields<MutationPropertyUpdateArgs, 'input' | 'name' | 'objectType'>>;
   quoteArchive?: Resolver<ResolversTypes['ArchivePayload'], ParentType, ContextType, RequireFields<MutationQuoteArchiveArgs, 'id'>>;
   quoteCreate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteCreateArgs, 'input'>>;
   quoteUpdate?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationQuoteUpdateArgs, 'input'>>;
@@ -5500,6 +6116,11 @@ export type PipelineResolvers<ContextType = GatewayContext, ParentType extends R
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type PipelinePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PipelinePayload'] = ResolversParentTypes['PipelinePayload']> = ResolversObject<{
+  pipeline?: Resolver<Maybe<ResolversTypes['Pipeline']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type PipelineStageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PipelineStage'] = ResolversParentTypes['PipelineStage']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   displayOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -5509,6 +6130,17 @@ export type PipelineStageResolvers<ContextType = GatewayContext, ParentType exte
   pipeline?: Resolver<ResolversTypes['Pipeline'], ParentType, ContextType>;
   probability?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   ticketState?: Resolver<Maybe<ResolversTypes['TicketState']>, ParentType, ContextType>;
+}>;
+
+export type PipelineStageArchivePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PipelineStageArchivePayload'] = ResolversParentTypes['PipelineStageArchivePayload']> = ResolversObject<{
+  archivedId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  pipeline?: Resolver<Maybe<ResolversTypes['Pipeline']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type PipelineStagePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PipelineStagePayload'] = ResolversParentTypes['PipelineStagePayload']> = ResolversObject<{
+  stage?: Resolver<Maybe<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
@@ -5575,6 +6207,11 @@ export type ProductsBatchPayloadResolvers<ContextType = GatewayContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type PropertyArchivePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyArchivePayload'] = ResolversParentTypes['PropertyArchivePayload']> = ResolversObject<{
+  archivedName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type PropertyDefinitionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyDefinition'] = ResolversParentTypes['PropertyDefinition']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   calculated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -5601,12 +6238,22 @@ export type PropertyDefinitionResolvers<ContextType = GatewayContext, ParentType
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type PropertyDefinitionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyDefinitionPayload'] = ResolversParentTypes['PropertyDefinitionPayload']> = ResolversObject<{
+  propertyDefinition?: Resolver<Maybe<ResolversTypes['PropertyDefinition']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type PropertyGroupResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyGroup'] = ResolversParentTypes['PropertyGroup']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   displayOrder?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   properties?: Resolver<Array<ResolversTypes['PropertyDefinition']>, ParentType, ContextType>;
+}>;
+
+export type PropertyGroupPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyGroupPayload'] = ResolversParentTypes['PropertyGroupPayload']> = ResolversObject<{
+  propertyGroup?: Resolver<Maybe<ResolversTypes['PropertyGroup']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type PropertyOptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PropertyOption'] = ResolversParentTypes['PropertyOption']> = ResolversObject<{
@@ -5918,8 +6565,15 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   ApiUsage?: ApiUsageResolvers<ContextType>;
   ArchivePayload?: ArchivePayloadResolvers<ContextType>;
+  Association?: AssociationResolvers<ContextType>;
   AssociationLabel?: AssociationLabelResolvers<ContextType>;
+  AssociationLabelCreatePayload?: AssociationLabelCreatePayloadResolvers<ContextType>;
+  AssociationLabelDeletePayload?: AssociationLabelDeletePayloadResolvers<ContextType>;
+  AssociationLabelPayload?: AssociationLabelPayloadResolvers<ContextType>;
+  AssociationPayload?: AssociationPayloadResolvers<ContextType>;
   AssociationType?: AssociationTypeResolvers<ContextType>;
+  AssociationsBatchDeletePayload?: AssociationsBatchDeletePayloadResolvers<ContextType>;
+  AssociationsBatchPayload?: AssociationsBatchPayloadResolvers<ContextType>;
   BatchArchivePayload?: BatchArchivePayloadResolvers<ContextType>;
   Call?: CallResolvers<ContextType>;
   CallAssociationConnection?: CallAssociationConnectionResolvers<ContextType>;
@@ -5994,7 +6648,10 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   OwnerTeam?: OwnerTeamResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Pipeline?: PipelineResolvers<ContextType>;
+  PipelinePayload?: PipelinePayloadResolvers<ContextType>;
   PipelineStage?: PipelineStageResolvers<ContextType>;
+  PipelineStageArchivePayload?: PipelineStageArchivePayloadResolvers<ContextType>;
+  PipelineStagePayload?: PipelineStagePayloadResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductAssociationConnection?: ProductAssociationConnectionResolvers<ContextType>;
   ProductAssociationEdge?: ProductAssociationEdgeResolvers<ContextType>;
@@ -6002,8 +6659,11 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   ProductPayload?: ProductPayloadResolvers<ContextType>;
   ProductsBatchPayload?: ProductsBatchPayloadResolvers<ContextType>;
+  PropertyArchivePayload?: PropertyArchivePayloadResolvers<ContextType>;
   PropertyDefinition?: PropertyDefinitionResolvers<ContextType>;
+  PropertyDefinitionPayload?: PropertyDefinitionPayloadResolvers<ContextType>;
   PropertyGroup?: PropertyGroupResolvers<ContextType>;
+  PropertyGroupPayload?: PropertyGroupPayloadResolvers<ContextType>;
   PropertyOption?: PropertyOptionResolvers<ContextType>;
   PropertyValue?: PropertyValueResolvers<ContextType>;
   PropertyVersion?: PropertyVersionResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import {
-  getNamedType, isInterfaceType, isLeafType, isObjectType, Kind,
-  type FieldNode, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode,
+  getDirectiveValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isInterfaceType, isLeafType, isObjectType, Kind,
+  type FieldNode, type FragmentSpreadNode, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 
@@ -34,8 +34,15 @@ function fieldNeeds(field: GraphQLField<unknown, unknown>, node: FieldNode, info
   if (isLeafType(getNamedType(field.type))) out.props.add(name);
 }
 
+/** Whether @skip / @include let a selection through, as GraphQL execution decides it. */
+function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, info: GraphQLResolveInfo): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
+}
+
 function walk(selectionSet: SelectionSetNode | undefined, type: GraphQLObjectType, info: GraphQLResolveInfo, out: { props: Set<string>; history: Set<string> }, seen: Set<string>): void {
   for (const sel of selectionSet?.selections ?? []) {
+    if (!included(sel, info)) continue;
     if (sel.kind === Kind.FIELD) {
       const field = type.getFields()[sel.name.value];
       if (field) fieldNeeds(field, sel, info, out);
@@ -79,6 +86,7 @@ export function subFields(info: GraphQLResolveInfo, path: string[], fieldNodes: 
 
 function collect(selectionSet: SelectionSetNode | undefined, name: string, info: GraphQLResolveInfo, out: FieldNode[], seen: Set<string>): void {
   for (const sel of selectionSet?.selections ?? []) {
+    if (!included(sel, info)) continue;
     if (sel.kind === Kind.FIELD && sel.name.value === name) out.push(sel);
     else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet, name, info, out, seen);
     else if (sel.kind === Kind.FRAGMENT_SPREAD && !seen.has(sel.name.value)) {

@@ -38,6 +38,8 @@ export interface CallOutcome {
  */
 export interface CallPolicy {
   execute<T>(call: HubSpotCall, attempt: () => Promise<T>): Promise<T>;
+  /** Told of every HTTP exchange (headers included), e.g. to follow HubSpot's rate-limit headers. */
+  observe?(outcome: CallOutcome): void;
 }
 
 export const sendOnce: CallPolicy = { execute: (_call, attempt) => attempt() };
@@ -89,8 +91,11 @@ export class HubSpotClient {
         this.notify({ call, status: res.status, durationMs: performance.now() - started, headers: res.headers });
         return res.body as T;
       }
-      throw this.mapError(call, res.status, res.body, res.headers);
+      const error = this.mapError(call, res.status, res.body, res.headers);
+      this.notify({ call, status: error.status, durationMs: performance.now() - started, error, headers: res.headers });
+      throw error;
     } catch (e) {
+      if (e instanceof HubSpotError && e.status !== 0) throw e; // already told
       const error = e instanceof HubSpotError ? e : HubSpotError.transportFailure(call.operation, 'CONNECTION', 'call failed');
       this.notify({ call, status: error.status, durationMs: performance.now() - started, error });
       throw error;
@@ -125,6 +130,7 @@ export class HubSpotClient {
 
   private notify(outcome: CallOutcome): void {
     try {
+      this.options.policy?.observe?.(outcome);
       this.options.onCall?.(outcome);
     } catch {
       // A listener's failure must never fail the call.

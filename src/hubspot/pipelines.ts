@@ -62,8 +62,8 @@ export class PipelinesApi {
   updateStage(objectType: string, pipelineId: string, stageId: string, input: Partial<StageInput> & { metadata: Record<string, string>; archived?: boolean }) {
     return this.client.call<PipelineStage>({ method: 'PATCH', operation: stage, params: { objectType, pipelineId, stageId }, idempotent: true, body: input });
   }
-  archiveStage(objectType: string, pipelineId: string, stageId: string) {
-    return this.client.call<void>({ method: 'DELETE', operation: stage, params: { objectType, pipelineId, stageId }, idempotent: true });
+  archiveStage(objectType: string, pipelineId: string, stageId: string, opts: { validateReferencesBeforeDelete?: boolean } = {}) {
+    return this.client.call<void>({ method: 'DELETE', operation: stage, params: { objectType, pipelineId, stageId }, query: opts, idempotent: true });
   }
   stageAudit(objectType: string, pipelineId: string, stageId: string) {
     return this.client.call<{ results: AuditEntry[] }>({ method: 'GET', operation: `${stage}/audit`, params: { objectType, pipelineId, stageId }, idempotent: true });

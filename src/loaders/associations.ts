@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { HubSpotClient } from '../hubspot/client';
 import { ASSOCIATION_BATCH_READ_LIMIT } from '../hubspot/associations';
 import type { AssociationType } from '../hubspot/types';
+import { BatchScheduler } from './scheduler';
 
 /** One associated record and the association types between the two. */
 export interface AssociationItem {
@@ -19,19 +20,22 @@ export interface AssociationPage {
 const SEP = '\u0000';
 
 /**
- * Associations from one object type to another, for one request. Every page asked for in one tick (first pages
- * and follow-ups alike) becomes ⌈keys / 1000⌉ v4 batch reads; results are matched by `from.id`. HubSpot reports a
+ * Associations from one object type to another, for one request. Every page asked for in one level (first pages
+ * and follow-ups alike; see BatchScheduler) becomes ⌈keys / 1000⌉ v4 batch reads (more only when one source is
+ * asked for with several cursors, since a call carries each id once); results are matched by `from.id`. HubSpot reports a
  * record with no associations as a 207 item error (OBJECT_NOT_FOUND): that is an empty page, not a failure.
  */
 export class AssociationLoader {
   private readonly loader: DataLoader<string, AssociationPage>;
 
+  /** `scheduler` is shared by the loaders of one request (see BatchScheduler); by default this loader has its own. */
   constructor(
     private readonly client: HubSpotClient,
     readonly fromObjectType: string,
     readonly toObjectType: string,
+    scheduler: BatchScheduler = new BatchScheduler(),
   ) {
-    this.loader = new DataLoader((keys) => this.batch(keys));
+    this.loader = new DataLoader((keys) => scheduler.track(() => this.batch(keys)), { batchScheduleFn: scheduler.schedule });
   }
 
   /** The page of `fromId`'s associations that starts at HubSpot cursor `after` (the first page without one). */
@@ -45,26 +49,24 @@ export class AssociationLoader {
   }
 
   private async batch(keys: readonly string[]): Promise<Array<AssociationPage | Error>> {
-    const inputs = keys.map((k) => {
-      const [id, after] = k.split(SEP) as [string, string];
-      return after ? { id, after } : { id };
-    });
     // One call can carry an id only once (results are matched by id), so repeated ids go to later calls.
-    const calls: Array<typeof inputs> = [];
-    for (const input of inputs) {
-      let call = calls.find((c) => c.length < ASSOCIATION_BATCH_READ_LIMIT && !c.some((i) => i.id === input.id));
-      if (!call) calls.push((call = []));
-      call.push(input);
+    const calls: Array<Map<string, string>> = []; // per call: source id → its key
+    for (const key of keys) {
+      const id = key.slice(0, key.indexOf(SEP));
+      let call = calls.find((c) => c.size < ASSOCIATION_BATCH_READ_LIMIT && !c.has(id));
+      if (!call) calls.push((call = new Map()));
+      call.set(id, key);
     }
     const pages = new Map<string, AssociationPage | Error>();
     await Promise.all(
       calls.map(async (call) => {
-        const keyOf = (id: string) => {
-          const input = call.find((i) => i.id === id);
-          return input ? `${input.id}${SEP}${'after' in input ? input.after : ''}` : undefined;
-        };
+        const keyOf = (id: string) => call.get(id);
+        const inputs = [...call].map(([id, key]) => {
+          const after = key.slice(id.length + SEP.length);
+          return after ? { id, after } : { id };
+        });
         try {
-          const res = await this.client.associations.batchRead(this.fromObjectType, this.toObjectType, call);
+          const res = await this.client.associations.batchRead(this.fromObjectType, this.toObjectType, inputs);
           for (const r of res.results) {
             const key = keyOf(String(r.from.id));
             if (!key) continue;
@@ -82,7 +84,7 @@ export class AssociationLoader {
             }
           }
         } catch (e) {
-          for (const input of call) pages.set(keyOf(input.id)!, e as Error);
+          for (const key of call.values()) pages.set(key, e as Error);
         }
       }),
     );

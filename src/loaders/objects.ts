@@ -4,6 +4,7 @@ import type { HubSpotClient } from '../hubspot/client';
 import { HISTORY_BATCH_LIMIT, OBJECT_BATCH_LIMIT } from '../hubspot/objects';
 import type { StandardError } from '../hubspot/types';
 import { toRecord, type CrmRecord } from '../crm/record';
+import { BatchScheduler } from './scheduler';
 
 /** What a load asks for: a record id and the properties (and property histories) the selection needs. */
 export interface ObjectRequest {
@@ -29,8 +30,9 @@ export const notFoundError = (objectType: string, id: string, message?: string) 
   new GraphQLError(message ?? `No ${objectType} record with id ${id}`, { extensions: { code: 'NOT_FOUND', objectType, id } });
 
 /**
- * Records of one object type, for one request. Every load of one tick — whatever properties each asks for —
- * becomes ⌈distinct ids / 100⌉ batch reads (50 with property history) asking for the union of the properties.
+ * Records of one object type, for one request. Every load of one level (see BatchScheduler) — whatever
+ * properties each asks for — becomes ⌈distinct ids / 100⌉ batch reads (50 with property history) asking for the
+ * union of the properties.
  * Results are matched to keys by id, never by position; an id HubSpot does not return (or reports in a 207
  * error) fails that key alone. A record already read with enough properties is answered without a call.
  */
@@ -38,19 +40,25 @@ export class ObjectLoader {
   private readonly known = new Map<string, Known>();
   private readonly loader: DataLoader<string, CrmRecord>;
 
+  /** `scheduler` is shared by the loaders of one request (see BatchScheduler); by default this loader has its own. */
   constructor(
     private readonly client: HubSpotClient,
     readonly objectType: string,
+    scheduler: BatchScheduler = new BatchScheduler(),
   ) {
-    this.loader = new DataLoader((keys) => this.batch(keys), { cache: true });
+    this.loader = new DataLoader((keys) => scheduler.track(() => this.batch(keys)), { cache: true, batchScheduleFn: scheduler.schedule });
   }
 
   load(request: ObjectRequest): Promise<CrmRecord> {
+    const hit = this.answered(request);
+    return hit ? Promise.resolve(hit) : this.loader.load(keyOf(request));
+  }
+
+  /** The record, if one already read has every property (and history) the request asks for. */
+  private answered(request: ObjectRequest): CrmRecord | undefined {
     const hit = this.known.get(request.id);
-    if (hit && request.properties.every((p) => hit.properties.has(p)) && (request.history ?? []).every((p) => hit.history.has(p))) {
-      return Promise.resolve(hit.record);
-    }
-    return this.loader.load(keyOf(request));
+    const enough = hit && request.properties.every((p) => hit.properties.has(p)) && (request.history ?? []).every((p) => hit.history.has(p));
+    return enough ? hit.record : undefined;
   }
 
   /** Records read by other calls (lists, searches, mutations) answer later loads. */
@@ -74,9 +82,12 @@ export class ObjectLoader {
 
   private async batch(keys: readonly string[]): Promise<Array<CrmRecord | Error>> {
     const requests = keys.map(parseKey);
-    const properties = [...new Set(requests.flatMap((r) => r.properties))].sort();
-    const history = [...new Set(requests.flatMap((r) => r.history ?? []))].sort();
-    const ids = [...new Set(requests.map((r) => r.id))];
+    // Keys queued while an earlier batch was in flight may have been answered by it.
+    const toRead = requests.filter((r) => !this.answered(r));
+    if (toRead.length === 0) return requests.map((r) => this.answered(r)!);
+    const properties = [...new Set(toRead.flatMap((r) => r.properties))].sort();
+    const history = [...new Set(toRead.flatMap((r) => r.history ?? []))].sort();
+    const ids = [...new Set(toRead.map((r) => r.id))];
     const size = history.length ? HISTORY_BATCH_LIMIT : OBJECT_BATCH_LIMIT;
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
@@ -93,11 +104,7 @@ export class ObjectLoader {
         }
       }),
     );
-    return requests.map((r) => {
-      const hit = this.known.get(r.id);
-      if (hit && r.properties.every((p) => hit.properties.has(p))) return hit.record;
-      return failures.get(r.id) ?? notFoundError(this.objectType, r.id);
-    });
+    return requests.map((r) => this.answered(r) ?? failures.get(r.id) ?? notFoundError(this.objectType, r.id));
   }
 }
 

@@ -19,6 +19,9 @@ import { createKeyv } from '../cache/keyvStore';
 import { MetadataCache } from '../cache/metadata';
 import { CrmMetadata } from '../crm/metadata';
 import { Loaders } from '../loaders';
+import { MemoryBudget, RedisBudget } from '../hubspot/policy/budget';
+import { RateLimiter } from '../hubspot/policy/limiter';
+import { ResilientPolicy } from '../hubspot/policy/retry';
 import { costReportPlugin } from './costPlugin';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
@@ -72,11 +75,17 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await apollo.start();
 
   const metadataCache = new MetadataCache(createKeyv('hubspot-graphql:metadata', config.redisUrl), config.metadataTtlSeconds * 1000);
-  const clientFor = (signal?: AbortSignal, log: Logger = logger, cost?: GatewayContext['cost']) =>
+  // One budget per portal for the whole process — or, with Redis, for every instance.
+  const limiter = new RateLimiter(config.redisUrl ? new RedisBudget(config.redisUrl) : new MemoryBudget(), {
+    ...config.rateLimit,
+    marginMs: Math.max(25, Math.round(config.rateLimit.windowMs * 0.01)),
+  });
+  const clientFor = (signal?: AbortSignal, log: Logger = logger, cost?: GatewayContext['cost'], policy?: ResilientPolicy) =>
     new HubSpotClient({
       transport: deps.transport,
       credential: deps.credential,
       ...(signal ? { signal } : {}),
+      ...(policy ? { policy } : {}),
       onCall: (o) => {
         if (cost) cost.upstreamCalls++;
         log.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'upstream call');
@@ -106,12 +115,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       context: async ({ res }): Promise<GatewayContext> => {
         const log = res.locals.log as Logger;
         const abort = new AbortController();
-        // Every upstream call of the request listens on this signal; a deep query makes many.
-        setMaxListeners(0, abort.signal);
         res.once('close', () => abort.abort());
+        // The request ends when the client goes away or its deadline passes, whichever is first.
+        const deadline = Date.now() + config.requestDeadlineMs;
+        const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
+        // Every upstream call of the request listens on this signal; a deep query makes many.
+        setMaxListeners(0, signal);
         const cost = { upstreamCalls: 0 };
-        const hubspot = clientFor(abort.signal, log, cost);
         const portalKey = await portalKeyOf(deps.credential);
+        const policy = new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal);
+        const hubspot = clientFor(signal, log, cost, policy);
         return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
       },
     }),
@@ -139,6 +152,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     stop: async () => {
       await apollo.stop();
       await metadataCache.disconnect();
+      await limiter.close();
     },
   };
 }

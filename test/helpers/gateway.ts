@@ -18,10 +18,23 @@ export interface TestGateway {
 }
 
 /** A real gateway over real HTTP, talking to a real emulator on a free port. */
-export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; env?: Record<string, string>; token?: string } = {}): Promise<TestGateway> {
+export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; env?: Record<string, string>; token?: string; baseUrl?: string } = {}): Promise<TestGateway> {
   const emulator = await startEmulator(opts.emulator);
-  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', ...(opts.env ?? {}) }), hubspotBaseUrl: emulator.url };
-  const transport = new Transport({ baseUrl: emulator.url, connections: 8, timeoutMs: config.upstreamTimeoutMs });
+  // `baseUrl` points this gateway at another (already running) emulator, e.g. a second instance of one setup.
+  const upstream = opts.baseUrl ?? emulator.url;
+  // The gateway keeps the same limits as the emulator it talks to, unless a test says otherwise.
+  const limits = emulator.state.options.rateLimit;
+  const config: Config = {
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_WINDOW: String(Math.min(limits.perWindow, 100_000)),
+      RATE_LIMIT_WINDOW_MS: String(limits.windowMs),
+      SEARCH_RATE_PER_SECOND: String(Math.min(limits.searchPerSecond, 100_000)),
+      ...(opts.env ?? {}),
+    }),
+    hubspotBaseUrl: upstream,
+  };
+  const transport = new Transport({ baseUrl: upstream, connections: 8, timeoutMs: config.upstreamTimeoutMs });
   const calls: CallOutcome[] = [];
   const gateway = await createGateway({ config, logger: createLogger('silent'), transport, credential: () => opts.token ?? TOKEN, onUpstreamCall: (o) => calls.push(o) });
   const { url } = await gateway.listen(0, '127.0.0.1');
