@@ -6,7 +6,9 @@
  * Flags are the variable's name in lower case with dashes: HUBSPOT_TOKEN ⇄ --hubspot-token.
  */
 import type { EmulatorOptions, EmulatorToken, FaultKind, FaultRule } from './emulator/options';
-import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN, FAULT_KINDS } from './emulator/options';
+import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN, DEFAULT_WEBHOOK_APP, FAULT_KINDS } from './emulator/options';
+import type { CredentialMode } from './auth/credentials';
+import type { DeveloperApp } from './hubspot/webhooks';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -15,8 +17,25 @@ export interface Config {
   hubspotToken?: string;
   /** Base URL of HubSpot's API. Default https://api.hubapi.com with a token, the embedded emulator's URL without. */
   hubspotBaseUrl: string;
+  /**
+   * The app whose webhook settings and subscriptions the gateway manages, with its developer API key. Default
+   * none (the webhook fields then refuse); with the embedded emulator, the emulator's first app.
+   */
+  developerApp?: DeveloperApp;
   /** True when the gateway talks to its own in-process emulator (no token configured). */
   useEmbeddedEmulator: boolean;
+  /**
+   * Where each request's HubSpot token comes from: `private-app` (HUBSPOT_TOKEN, or the embedded emulator's demo
+   * token), `oauth` (HUBSPOT_CLIENT_ID + HUBSPOT_CLIENT_SECRET: a token per installed portal) or `pass-through`
+   * (PASS_THROUGH_AUTH: each caller's own bearer token).
+   */
+  authMode: CredentialMode;
+  /** OAuth app mode's settings; present exactly when authMode is `oauth`. */
+  oauth?: OAuthConfig;
+  /** Where OAuth tokens are kept: a SQLite file (path or sqlite:// URL), redis:// or postgres://. Default ./data/tokens.sqlite. */
+  tokenStoreUrl: string;
+  /** Pass-through mode: each request's `Authorization: Bearer` HubSpot token is used for it. Default false. */
+  passThroughAuth: boolean;
   /** Gateway HTTP port. Default 4000. */
   port: number;
   /** Interface the gateway listens on. Default 127.0.0.1 (the offline demo is not reachable from other hosts). */
@@ -52,6 +71,17 @@ export interface Config {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   /** Time a GraphQL request may take in all (queueing for the rate limit and retries included), ms. Default 30000. */
   requestDeadlineMs: number;
+  /** GraphQL multipart uploads (src/server/upload.ts): largest file part, default 20 MB; most files per request, default 10. */
+  upload: { maxFileBytes: number; maxFiles: number };
+  /** Limits on one GraphQL operation, checked before any HubSpot call (see src/graphql/limits.ts). */
+  queryLimits: {
+    /** Most HubSpot calls an operation is estimated to make (src/graphql/cost.ts). Default 200. */
+    maxCost: number;
+    /** Deepest nesting of fields. Default 12. */
+    maxDepth: number;
+    /** Most aliased fields. Default 30. */
+    maxAliases: number;
+  };
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -60,6 +90,36 @@ export interface Config {
     host: string;
   };
 }
+
+/** OAuth app mode (src/auth/): the app, what its install asks for, and how its tokens are kept fresh. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** The callback URL registered in the app. Default: the gateway's /oauth/callback on the host the install came to. */
+  redirectUri?: string;
+  /** Required scopes the install asks for. Default DEFAULT_OAUTH_SCOPES. */
+  scopes: string[];
+  /** Optional scopes (granted when the portal has them). Default none. */
+  optionalScopes: string[];
+  /** HubSpot's authorize page. Default https://app.hubspot.com/oauth/authorize, or <HUBSPOT_BASE_URL>/oauth/authorize. */
+  authorizeUrl: string;
+  /** Signs the `state` of installs. Default: random per process. */
+  stateSecret?: string;
+  /** Refresh access tokens this long before they expire (at most half their lifetime), seconds. Default 300. */
+  refreshMarginSeconds: number;
+}
+
+/** What an install asks for by default: the CRM graph's reads and writes, owners, tickets. */
+export const DEFAULT_OAUTH_SCOPES = [
+  'oauth',
+  'crm.objects.contacts.read', 'crm.objects.contacts.write',
+  'crm.objects.companies.read', 'crm.objects.companies.write',
+  'crm.objects.deals.read', 'crm.objects.deals.write',
+  'crm.objects.owners.read',
+  'tickets',
+];
+export const DEFAULT_TOKEN_STORE_URL = './data/tokens.sqlite';
+const HUBSPOT_AUTHORIZE_URL = 'https://app.hubspot.com/oauth/authorize';
 
 /** A bad setting: the message names the variable, the flag and the offending value. */
 export class ConfigError extends Error {
@@ -78,6 +138,18 @@ export interface SettingDoc {
 export const SETTINGS: SettingDoc[] = [
   { env: 'HUBSPOT_TOKEN', default: '(none: embedded emulator)', description: 'HubSpot private-app or OAuth access token. Without it the gateway starts the embedded emulator and uses its demo token.' },
   { env: 'HUBSPOT_BASE_URL', default: 'https://api.hubapi.com', description: 'HubSpot API base URL (with a token). Point it at a separately running emulator to use that instead.' },
+  { env: 'HUBSPOT_APP_ID', default: `(none; ${DEFAULT_WEBHOOK_APP.appId}, the demo app, with the embedded emulator)`, description: 'Id of the HubSpot app whose webhook settings and subscriptions the webhook fields manage. Set together with HUBSPOT_DEVELOPER_API_KEY.' },
+  { env: 'HUBSPOT_DEVELOPER_API_KEY', default: `(none; ${DEFAULT_WEBHOOK_APP.developerApiKeys[0]} with the embedded emulator)`, description: "Developer API key of the account that owns HUBSPOT_APP_ID, sent as HubSpot's hapikey to the webhooks API (a portal token cannot manage an app). Never logged or echoed." },
+  { env: 'HUBSPOT_CLIENT_ID', default: '(none)', description: 'OAuth app mode: client id of your HubSpot app. With HUBSPOT_CLIENT_SECRET the gateway installs into portals through /oauth/install and keeps a token per portal (see OAuth).' },
+  { env: 'HUBSPOT_CLIENT_SECRET', default: '(none)', description: "Client secret of the app of HUBSPOT_CLIENT_ID. Never logged or echoed." },
+  { env: 'OAUTH_SCOPES', default: DEFAULT_OAUTH_SCOPES.join(' '), description: 'Scopes the install asks for, space- or comma-separated: the required scopes of the app in HubSpot.' },
+  { env: 'OAUTH_OPTIONAL_SCOPES', default: '(none)', description: 'Optional scopes the install asks for (granted where the portal has them).' },
+  { env: 'OAUTH_REDIRECT_URI', default: "(the gateway's /oauth/callback on the host the install came to)", description: 'Callback URL registered in the app. Set it behind a proxy and in production (https).' },
+  { env: 'OAUTH_AUTHORIZE_URL', default: `${HUBSPOT_AUTHORIZE_URL} (<HUBSPOT_BASE_URL>/oauth/authorize with another base URL)`, description: "HubSpot's authorize page the install redirects to; the emulator serves one at /oauth/authorize." },
+  { env: 'OAUTH_STATE_SECRET', default: '(random per process)', description: 'Secret (32 or more characters) signing the OAuth state. Give every instance the same one when an install may start on one and end on another.' },
+  { env: 'OAUTH_REFRESH_MARGIN_SECONDS', default: '300', description: 'Refresh an access token this long before it expires (at most half its lifetime).' },
+  { env: 'TOKEN_STORE_URL', default: DEFAULT_TOKEN_STORE_URL, description: 'Where OAuth tokens are kept: a SQLite file (path or sqlite:// URL, created 0600), redis://… or postgres://…. OAuth app mode only.' },
+  { env: 'PASS_THROUGH_AUTH', default: 'false', description: "Pass-through mode: each request's own Authorization: Bearer <HubSpot token> is used for that request; the gateway holds no token." },
   { env: 'PORT', default: '4000', description: 'Gateway HTTP port.' },
   { env: 'HOST', default: '127.0.0.1', description: 'Interface the gateway listens on. Use 0.0.0.0 to accept other hosts.' },
   { env: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent. Logs are JSON lines (pino); tokens are redacted.' },
@@ -96,7 +168,12 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'RETRY_MAX_ATTEMPTS', default: '4', description: 'Attempts per HubSpot call in all. 429s are retried for every call; 5xx, timeouts and resets only for reads, searches and upserts.' },
   { env: 'RETRY_BASE_DELAY_MS', default: '200', description: 'First retry backoff (doubling, full jitter) when HubSpot sends no Retry-After.' },
   { env: 'RETRY_MAX_DELAY_MS', default: '5000', description: 'Longest single retry backoff.' },
+  { env: 'UPLOAD_MAX_FILE_BYTES', default: '20971520', description: 'Largest file one GraphQL multipart upload may carry (bytes); a larger one is refused with 413 and BAD_USER_INPUT.' },
+  { env: 'UPLOAD_MAX_FILES', default: '10', description: 'Most files one GraphQL multipart request may carry.' },
   { env: 'REQUEST_DEADLINE_MS', default: '30000', description: 'Total time of one GraphQL request; a call that would have to wait past it for the rate limit fails at once with RATE_LIMITED and retryAfter.' },
+  { env: 'MAX_QUERY_COST', default: '200', description: 'Most HubSpot calls one operation may be estimated to make (see Query cost); a costlier one is refused with COST_LIMIT before any call.' },
+  { env: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest nesting of fields an operation may have (introspection fields not counted).' },
+  { env: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields an operation may have, counting a fragment\'s each time it is spread.' },
   { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
@@ -109,6 +186,8 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'EMULATOR_RATE_LIMITS_OFF', default: 'false', description: 'Turn the emulated rate limits off.' },
   { env: 'EMULATOR_LATENCY_MS', default: '0', description: 'Fixed latency added to every HubSpot route.' },
   { env: 'EMULATOR_JITTER_MS', default: '0', description: 'Extra random latency, 0..N ms.' },
+  { env: 'EMULATOR_FILE_MAX_BYTES', default: '20971520', description: 'Largest file the emulated Files API accepts (upload, replace, import from URL); larger is HubSpot\'s 413.' },
+  { env: 'EMULATOR_OAUTH_TOKEN_TTL_SECONDS', default: '1800', description: "Lifetime (expires_in) of the OAuth access tokens the emulator issues; make it short to watch the gateway refresh them." },
   { env: 'EMULATOR_FAULTS', default: '(none)', description: 'Fault rules: comma-separated kind:rate[:routeRegex], kind one of 429, 500, 502, 503, timeout, lost-response, reset, truncated.' },
 ];
 
@@ -222,6 +301,91 @@ function parseSeedSizes(r: Reader, base: EmulatorOptions['seed']): EmulatorOptio
 }
 
 /**
+ * The developer app: HUBSPOT_APP_ID and HUBSPOT_DEVELOPER_API_KEY together or neither; with neither, the embedded
+ * emulator's first app (when it runs) or none.
+ */
+function parseDeveloperApp(r: Reader, emulator: EmulatorOptions | undefined): DeveloperApp | undefined {
+  const appId = r.raw('HUBSPOT_APP_ID');
+  const key = r.raw('HUBSPOT_DEVELOPER_API_KEY');
+  if (appId === undefined && key === undefined) {
+    const demo = emulator?.webhookApps[0];
+    return demo?.developerApiKeys[0] !== undefined ? { appId: demo.appId, developerApiKey: demo.developerApiKeys[0] } : undefined;
+  }
+  if (appId === undefined) return r.fail('HUBSPOT_APP_ID', '', 'set it together with HUBSPOT_DEVELOPER_API_KEY (the app the key manages)');
+  if (key === undefined) return r.fail('HUBSPOT_DEVELOPER_API_KEY', '', 'set it together with HUBSPOT_APP_ID (the key of the account that owns the app)');
+  if (!/^[\x21-\x7e]{8,512}$/.test(key)) r.fail('HUBSPOT_DEVELOPER_API_KEY', '(hidden)', 'expected 8 to 512 printable characters without spaces');
+  return { appId: r.int('HUBSPOT_APP_ID', 0, 1, 2 ** 31 - 1), developerApiKey: key };
+}
+
+const SCOPE_SYNTAX = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
+const OAUTH_ONLY = ['OAUTH_SCOPES', 'OAUTH_OPTIONAL_SCOPES', 'OAUTH_REDIRECT_URI', 'OAUTH_AUTHORIZE_URL', 'OAUTH_STATE_SECRET', 'OAUTH_REFRESH_MARGIN_SECONDS', 'TOKEN_STORE_URL'];
+const HIDDEN = new Set(['HUBSPOT_CLIENT_SECRET', 'OAUTH_STATE_SECRET']);
+
+function parseScopeList(r: Reader, env: string, fallback: string[]): string[] {
+  const v = r.raw(env);
+  if (v === undefined) return fallback;
+  const scopes = [...new Set(v.split(/[\s,]+/).filter(Boolean))];
+  const bad = scopes.find((s) => !SCOPE_SYNTAX.test(s));
+  if (bad !== undefined) r.fail(env, v, `'${bad}' is not a HubSpot scope (e.g. crm.objects.contacts.read)`);
+  return scopes;
+}
+
+function parseTokenStoreUrl(r: Reader): string {
+  const v = r.raw('TOKEN_STORE_URL');
+  if (v === undefined) return DEFAULT_TOKEN_STORE_URL;
+  const scheme = v.match(/^([a-z][a-z0-9+.-]*):\/\//i)?.[1]?.toLowerCase();
+  if (scheme !== undefined && !['sqlite', 'file', 'redis', 'rediss', 'postgres', 'postgresql'].includes(scheme)) {
+    r.fail('TOKEN_STORE_URL', redactUrl(v), 'expected a SQLite file path, or a sqlite://, redis://, rediss:// or postgres:// URL');
+  }
+  return v;
+}
+
+/**
+ * The credential mode and its settings. At most one of HUBSPOT_TOKEN, the OAuth app (client id and secret,
+ * together) and PASS_THROUGH_AUTH; the OAuth settings only with the OAuth app.
+ */
+function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string | undefined): Pick<Config, 'authMode' | 'oauth' | 'tokenStoreUrl' | 'passThroughAuth'> {
+  const clientId = r.raw('HUBSPOT_CLIENT_ID');
+  const clientSecret = r.raw('HUBSPOT_CLIENT_SECRET');
+  const passThroughAuth = r.bool('PASS_THROUGH_AUTH', false);
+  const isOAuth = clientId !== undefined || clientSecret !== undefined;
+  if (isOAuth && hubspotToken !== undefined) {
+    r.fail(clientId !== undefined ? 'HUBSPOT_CLIENT_ID' : 'HUBSPOT_CLIENT_SECRET', clientId ?? '(hidden)', 'HUBSPOT_TOKEN is set too: use a private-app token (HUBSPOT_TOKEN) or an OAuth app (HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET), not both');
+  }
+  if (passThroughAuth && (hubspotToken !== undefined || isOAuth)) {
+    r.fail('PASS_THROUGH_AUTH', 'true', `${hubspotToken !== undefined ? 'HUBSPOT_TOKEN' : 'HUBSPOT_CLIENT_ID'} is set too: in pass-through mode the gateway holds no token, each caller sends its own`);
+  }
+  if (!isOAuth) {
+    const stray = OAUTH_ONLY.find((env) => r.raw(env) !== undefined);
+    if (stray !== undefined) {
+      const shown = HIDDEN.has(stray) ? '(hidden)' : redactUrl(r.raw(stray)!);
+      r.fail(stray, shown, 'only used in OAuth app mode: set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET too');
+    }
+    return { authMode: passThroughAuth ? 'pass-through' : 'private-app', tokenStoreUrl: DEFAULT_TOKEN_STORE_URL, passThroughAuth };
+  }
+  if (clientId === undefined) return r.fail('HUBSPOT_CLIENT_ID', '', 'set it together with HUBSPOT_CLIENT_SECRET (OAuth app mode needs both)');
+  if (clientSecret === undefined) return r.fail('HUBSPOT_CLIENT_SECRET', '', 'set it together with HUBSPOT_CLIENT_ID (OAuth app mode needs both)');
+  if (!/^[\x21-\x7e]{1,256}$/.test(clientId)) r.fail('HUBSPOT_CLIENT_ID', clientId.slice(0, 40), 'expected up to 256 printable characters without spaces');
+  if (!/^[\x21-\x7e]{1,256}$/.test(clientSecret)) r.fail('HUBSPOT_CLIENT_SECRET', '(hidden)', 'expected up to 256 printable characters without spaces');
+  const stateSecret = r.raw('OAUTH_STATE_SECRET');
+  if (stateSecret !== undefined && stateSecret.length < 32) r.fail('OAUTH_STATE_SECRET', '(hidden)', 'expected at least 32 characters');
+  const redirectUri = r.url('OAUTH_REDIRECT_URI', ['http:', 'https:']);
+  const authorizeUrl = r.url('OAUTH_AUTHORIZE_URL', ['http:', 'https:']) ?? (baseUrl !== undefined && baseUrl !== 'https://api.hubapi.com' ? `${baseUrl}/oauth/authorize` : HUBSPOT_AUTHORIZE_URL);
+  const oauth: OAuthConfig = {
+    clientId,
+    clientSecret,
+    ...(redirectUri !== undefined ? { redirectUri } : {}),
+    scopes: parseScopeList(r, 'OAUTH_SCOPES', DEFAULT_OAUTH_SCOPES),
+    optionalScopes: parseScopeList(r, 'OAUTH_OPTIONAL_SCOPES', []),
+    authorizeUrl,
+    ...(stateSecret !== undefined ? { stateSecret } : {}),
+    refreshMarginSeconds: r.int('OAUTH_REFRESH_MARGIN_SECONDS', 300, 0, 3600),
+  };
+  if (!oauth.scopes.length) r.fail('OAUTH_SCOPES', '', 'name at least one scope');
+  return { authMode: 'oauth', oauth, tokenStoreUrl: parseTokenStoreUrl(r), passThroughAuth: false };
+}
+
+/**
  * Reads the configuration. `command` decides the emulator's default port (4010 when it runs alone, any free
  * port when embedded). Throws ConfigError naming the bad setting.
  */
@@ -249,20 +413,29 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     },
     latency: { fixedMs: r.int('EMULATOR_LATENCY_MS', 0, 0, 600_000), jitterMs: r.int('EMULATOR_JITTER_MS', 0, 0, 600_000) },
     faults: parseFaults(r),
+    oauth: { accessTokenTtlSeconds: r.int('EMULATOR_OAUTH_TOKEN_TTL_SECONDS', 1800, 1, 86_400) },
+    fileMaxBytes: r.int('EMULATOR_FILE_MAX_BYTES', defaults.fileMaxBytes, 1, 2 ** 31 - 1),
     port: r.int('EMULATOR_PORT', command === 'emulator' ? 4010 : 0, 0, 65535),
     host: r.raw('EMULATOR_HOST') ?? '127.0.0.1',
   };
-  const useEmbeddedEmulator = hubspotToken === undefined;
+  const auth = parseAuth(r, hubspotToken, r.url('HUBSPOT_BASE_URL', ['http:', 'https:']));
+  // The embedded emulator runs only when the gateway has no HubSpot credential of any kind.
+  const useEmbeddedEmulator = auth.authMode === 'private-app' && hubspotToken === undefined;
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
   const baseUrl = r.url('HUBSPOT_BASE_URL', ['http:', 'https:']);
   if (useEmbeddedEmulator && baseUrl !== undefined) {
-    r.fail('HUBSPOT_BASE_URL', baseUrl, 'set HUBSPOT_TOKEN too (without a token the gateway runs its embedded emulator)');
+    r.fail('HUBSPOT_BASE_URL', baseUrl, 'set HUBSPOT_TOKEN too, or HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or PASS_THROUGH_AUTH (without a credential the gateway runs its embedded emulator)');
   }
   return {
     ...(hubspotToken !== undefined ? { hubspotToken } : {}),
     // Without a token the real URL is known only once the embedded emulator listens; main.ts fills it in.
     hubspotBaseUrl: baseUrl ?? (useEmbeddedEmulator ? '' : 'https://api.hubapi.com'),
+    developerApp: parseDeveloperApp(r, useEmbeddedEmulator ? emulator : undefined),
     useEmbeddedEmulator,
+    authMode: auth.authMode,
+    ...(auth.oauth ? { oauth: auth.oauth } : {}),
+    tokenStoreUrl: auth.tokenStoreUrl,
+    passThroughAuth: auth.passThroughAuth,
     port: r.int('PORT', 4000, 0, 65535),
     host: r.raw('HOST') ?? '127.0.0.1',
     logLevel,
@@ -285,6 +458,12 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
       maxDelayMs: r.int('RETRY_MAX_DELAY_MS', 5_000, 1, 600_000),
     },
     requestDeadlineMs: r.int('REQUEST_DEADLINE_MS', 30_000, 100, 3_600_000),
+    upload: { maxFileBytes: r.int('UPLOAD_MAX_FILE_BYTES', 20 * 1024 * 1024, 1, 2 ** 31 - 1), maxFiles: r.int('UPLOAD_MAX_FILES', 10, 1, 1000) },
+    queryLimits: {
+      maxCost: r.int('MAX_QUERY_COST', 200, 1, 1_000_000),
+      maxDepth: r.int('MAX_QUERY_DEPTH', 12, 1, 1000),
+      maxAliases: r.int('MAX_QUERY_ALIASES', 30, 0, 100_000),
+    },
     emulator,
   };
 }

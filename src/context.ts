@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CrmMetadata } from './crm/metadata';
 import type { HubSpotClient } from './hubspot/client';
+import type { RateLimitStatus } from './hubspot/policy/limiter';
 import type { Loaders } from './loaders';
 
 /**
@@ -13,6 +14,16 @@ export interface GatewayContext {
   loaders: Loaders;
   metadata: CrmMetadata;
   logger: Logger;
-  /** HubSpot calls made for this request so far (reported in `extensions.cost`). */
-  cost: { upstreamCalls: number };
+  /** Cost accounting of this request (reported in `extensions.cost` and by `rateLimit`). */
+  cost: RequestCost;
+}
+
+/** What one request costs and may spend: filled in by the gateway's client and the cost plugin. */
+export interface RequestCost {
+  /** HubSpot calls made for this request so far. */
+  upstreamCalls: number;
+  /** The operation's estimated HubSpot calls (src/graphql/cost.ts), once the operation is known. */
+  estimated?: number;
+  /** The portal's rate limit now (a read: it takes nothing from the budget). */
+  rateLimit(): Promise<RateLimitStatus>;
 }

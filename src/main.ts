@@ -6,6 +6,8 @@
 import { ConfigError, loadConfig, settingsHelp, type Config } from './config';
 import { createEmulator, type RunningEmulator } from './emulator/app';
 import { createGateway } from './server/gateway';
+import { createAuth } from './auth';
+import { installUrl } from './auth/oauthRoutes';
 import { createLogger } from './server/logger';
 import { Transport } from './hubspot/transport';
 
@@ -54,13 +56,18 @@ async function serve(config: Config): Promise<void> {
     logger.info({ emulator: emulator.url, portalId: config.emulator.tokens[0]!.portalId }, 'no HUBSPOT_TOKEN: using the embedded HubSpot emulator with demo data');
   }
   const transport = new Transport({ baseUrl, connections: config.upstreamConnections, timeoutMs: config.upstreamTimeoutMs });
-  const gateway = await createGateway({ config, logger, transport, credential: () => token! });
+  // The credential mode: the private-app token, OAuth installs per portal, or each caller's own token.
+  const auth = createAuth(config, transport, logger, () => token!);
+  const gateway = await createGateway({ config, logger, transport, credentials: auth.credentials, ...(auth.routes ? { oauthRoutes: auth.routes } : {}) });
   const { url } = await gateway.listen(config.port, config.host);
-  logger.info({ url, upstream: config.useEmbeddedEmulator ? 'embedded emulator' : baseUrl }, 'gateway ready');
+  logger.info({ url, upstream: config.useEmbeddedEmulator ? 'embedded emulator' : baseUrl, authMode: config.authMode }, 'gateway ready');
   process.stdout.write(`\nGraphQL gateway ready at ${url}${config.graphiql ? ' (open it in a browser for GraphiQL)' : ''}\n`);
+  if (config.authMode === 'oauth') process.stdout.write(`Install the HubSpot app into a portal: ${installUrl(url)}\n`);
+  if (config.authMode === 'pass-through') process.stdout.write('Pass-through: send your HubSpot token with each request (Authorization: Bearer …)\n');
   if (emulator) process.stdout.write(`HubSpot emulator at ${emulator.url} (token: ${token})\n\n`);
   onShutdown(config.shutdownGraceMs, (m) => logger.info(m), async () => {
     await gateway.stop();
+    await auth.close();
     await transport.close();
     await emulator?.close();
   });

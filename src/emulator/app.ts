@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { adminRoutes } from './routes/admin';
 import { hubspotRoutes } from './routes';
+import { oauthRoutes } from './routes/oauth';
+import { webhookRoutes } from './routes/webhooks';
 import { HubSpotHttpError } from './errors';
 import { faultMiddleware } from './faults';
+import { fileHostingRoutes } from './filesHosting';
 import { defaultEmulatorOptions, type EmulatorOptions } from './options';
 import { EmulatorState } from './state';
 import type { Caller } from './context';
@@ -22,7 +25,8 @@ function authMiddleware(state: EmulatorState) {
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const token = bearer ?? req.get('private-app');
     if (!token) throw new HubSpotHttpError(401, 'INVALID_AUTHENTICATION', AUTH_MISSING);
-    const known = state.tokens.get(token);
+    // Configured tokens, then OAuth access tokens (an expired one is HubSpot's EXPIRED_AUTHENTICATION 401).
+    const known = state.tokens.get(token) ?? state.oauth.authenticate(token);
     if (!known) {
       throw new HubSpotHttpError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. The access token or private app token is invalid or has been revoked.');
     }
@@ -125,6 +129,12 @@ export function createEmulator(overrides: Partial<EmulatorOptions> = {}) {
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
   app.use(requestLogMiddleware(state));
   app.use('/__emulator', adminRoutes(state));
+  // The developer APIs authenticate an app's developer (hapikey), not a portal: mounted before the portal auth.
+  app.use(webhookRoutes(state));
+  // File bytes behind public and signed URLs need no token, like HubSpot's file CDN.
+  app.use(fileHostingRoutes(state));
+  // OAuth's authorize page and token endpoints take no bearer token.
+  app.use(oauthRoutes());
   app.use(authMiddleware(state));
   app.use(rateLimitMiddleware(state));
   app.use(faultMiddleware(state));

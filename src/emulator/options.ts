@@ -59,6 +59,42 @@ export interface RateLimitOptions {
   disabled: boolean;
 }
 
+/**
+ * A HubSpot app of a developer account, for the developer APIs (webhook settings and subscriptions, which
+ * authenticate the app's developer, not a portal). Its webhook settings and subscriptions live in the emulator
+ * (src/emulator/webhookApps.ts) and start empty.
+ */
+export interface WebhookAppOptions {
+  /** The app's id, as in `/webhooks/v3/{appId}/…`. */
+  appId: number;
+  /** Developer API keys of the account that owns the app (HubSpot's `hapikey`); any of them manages the app. */
+  developerApiKeys: string[];
+  /** OAuth client id of the app. */
+  clientId: string;
+  /** OAuth client secret of the app; it also signs webhook deliveries (X-HubSpot-Signature). */
+  clientSecret: string;
+  /** Portals that installed the app (whose events reach its subscriptions). Default `'*'`: every portal. */
+  portalIds?: number[] | '*';
+  /**
+   * OAuth redirect URIs the app registered (src/emulator/oauthApps.ts): matched exactly, except that a loopback
+   * URI registered without a port matches any port (RFC 8252 §7.3). Default: http://localhost/oauth/callback and
+   * http://127.0.0.1/oauth/callback, so a gateway on any local port can install the demo app.
+   */
+  redirectUris?: string[];
+  /** Scopes the app may request in the OAuth flow. Default: any well-formed scope. */
+  scopes?: string[];
+}
+
+/** The emulator's OAuth server (src/emulator/oauthApps.ts); every field optional. */
+export interface OAuthServerOptions {
+  /** Lifetime of OAuth access tokens (`expires_in`), in seconds. Default 1800, HubSpot's; tests use 1–2. */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of authorization codes, in seconds. Default 300. */
+  codeTtlSeconds?: number;
+  /** GET /oauth/authorize consents at once (302 to the redirect URI) instead of showing the consent form. Default false. */
+  autoConsent?: boolean;
+}
+
 export interface EmulatorOptions {
   /** Tokens the emulator accepts. Default: `demo-token` (portal 12345678, all scopes). */
   tokens: EmulatorToken[];
@@ -74,10 +110,25 @@ export interface EmulatorOptions {
   timeoutFaultMs: number;
   /** Maximum entries kept in the request log (oldest dropped). Default 10000. */
   requestLogSize: number;
+  /** Largest file the Files API accepts (upload, replace, import from URL), in bytes; larger is a 413. Default 20 MB. */
+  fileMaxBytes: number;
+  /** Apps for the developer APIs (webhooks). Default: one demo app, DEFAULT_WEBHOOK_APP. */
+  webhookApps: WebhookAppOptions[];
+  /** The OAuth server: token lifetimes and consent. Apps are `webhookApps` (their client id, secret, redirect URIs). */
+  oauth?: OAuthServerOptions;
 }
 
 export const DEFAULT_DEMO_TOKEN = 'demo-token';
 export const DEFAULT_PORTAL_ID = 12345678;
+
+/** The demo app: fixed id and credentials, so docs and tests can name them. */
+export const DEFAULT_WEBHOOK_APP: Readonly<WebhookAppOptions> = {
+  appId: 424242,
+  developerApiKeys: ['demo-developer-key'],
+  clientId: 'demo-client-id',
+  clientSecret: 'demo-client-secret',
+  portalIds: '*',
+};
 
 export function defaultEmulatorOptions(): EmulatorOptions {
   return {
@@ -89,5 +140,7 @@ export function defaultEmulatorOptions(): EmulatorOptions {
     faults: [],
     timeoutFaultMs: 30_000,
     requestLogSize: 10_000,
+    fileMaxBytes: 20 * 1024 * 1024,
+    webhookApps: [{ ...DEFAULT_WEBHOOK_APP, developerApiKeys: [...DEFAULT_WEBHOOK_APP.developerApiKeys] }],
   };
 }

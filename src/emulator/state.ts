@@ -1,10 +1,13 @@
+import { seedAccountActivity } from './accountActivity';
 import { installDefaultPipelines } from './defaultPipelines';
+import { OAuthServer } from './oauthApps';
 import type { EmulatorOptions, EmulatorToken } from './options';
 import { Random } from './random';
 import { RateLimiter } from './rateLimit';
 import { RequestLog } from './requestLog';
 import { seedPortal } from './seed';
 import { Portal } from './store';
+import { WebhookApps } from './webhookApps';
 
 /** Everything the emulator holds: its portals, the tokens that reach them, the request log and the limits. */
 export class EmulatorState {
@@ -12,6 +15,10 @@ export class EmulatorState {
   readonly tokens = new Map<string, EmulatorToken>();
   readonly log: RequestLog;
   readonly limiter: RateLimiter;
+  /** Apps of the developer APIs, with their webhook settings and subscriptions. */
+  readonly webhookApps: WebhookApps;
+  /** OAuth codes and tokens issued to apps (their access tokens authenticate like `tokens`, until they expire). */
+  readonly oauth: OAuthServer;
   /** Drives fault decisions; seeded so a fault pattern can be replayed. */
   faultRandom: Random;
 
@@ -19,6 +26,8 @@ export class EmulatorState {
     for (const t of options.tokens) this.tokens.set(t.token, t);
     this.log = new RequestLog(options.requestLogSize);
     this.limiter = new RateLimiter(options.rateLimit);
+    this.webhookApps = new WebhookApps(options.webhookApps);
+    this.oauth = new OAuthServer(options);
     this.faultRandom = new Random(options.seedValue);
   }
 
@@ -29,6 +38,7 @@ export class EmulatorState {
       portal = new Portal(portalId);
       installDefaultPipelines(portal);
       seedPortal(portal, this.options.seed, this.options.seedValue + portalId);
+      seedAccountActivity(portal, this.options.seedValue + portalId);
       this.portals.set(portalId, portal);
     }
     return portal;
@@ -39,6 +49,7 @@ export class EmulatorState {
     this.portals.clear();
     this.log.clear();
     this.limiter.reset();
+    this.webhookApps.reset();
     this.faultRandom = new Random(this.options.seedValue);
   }
 }

@@ -6,6 +6,8 @@ import { ObjectsApi } from './objects';
 import { OwnersApi } from './owners';
 import { PipelinesApi } from './pipelines';
 import { PropertiesApi } from './properties';
+import { FilesApi } from './files';
+import { WebhooksApi, type DeveloperApp } from './webhooks';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -18,10 +20,17 @@ export interface HubSpotCall {
   params?: Record<string, string | number>;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body that is not JSON (multipart file uploads): sent as these bytes with this Content-Type, in place of `body`. */
+  rawBody?: { contentType: string; bytes: Uint8Array };
   /** Safe to send twice (reads, batch reads, searches): lets a retry policy retry 5xx and timeouts. */
   idempotent: boolean;
   /** Counts against HubSpot's search limit (4/s) rather than only the burst limit. */
   search?: boolean;
+  /**
+   * Whose credential: the portal's token (default), or the developer app's API key, sent as the `hapikey` query
+   * parameter in place of the token — HubSpot's developer APIs (webhooks) manage an app, not a portal.
+   */
+  auth?: 'portal' | 'developer';
 }
 
 export interface CallOutcome {
@@ -48,6 +57,8 @@ export interface HubSpotClientOptions {
   transport: Transport;
   /** The access token for this portal (private-app or OAuth); a function so OAuth can refresh it. */
   credential: () => string | Promise<string>;
+  /** The app for the developer APIs (webhooks) and its developer API key; unset when not configured. */
+  developerApp?: DeveloperApp;
   policy?: CallPolicy;
   /** Told of every HTTP exchange (for counting, metrics and logs). Must not throw. */
   onCall?: (outcome: CallOutcome) => void;
@@ -68,6 +79,8 @@ export class HubSpotClient {
   readonly properties = new PropertiesApi(this);
   readonly owners = new OwnersApi(this);
   readonly account = new AccountApi(this);
+  readonly files = new FilesApi(this);
+  readonly webhooks = new WebhooksApi(this, () => this.options.developerApp);
 
   constructor(protected readonly options: HubSpotClientOptions) {}
 
@@ -79,9 +92,13 @@ export class HubSpotClient {
 
   protected async attempt<T>(call: HubSpotCall): Promise<T> {
     const started = performance.now();
-    const headers = await this.authorize({ accept: 'application/json', 'user-agent': 'hubspot-graphql-gateway' });
-    let body: string | undefined;
-    if (call.body !== undefined) {
+    const base = { accept: 'application/json', 'user-agent': 'hubspot-graphql-gateway' };
+    const headers: Record<string, string> = call.auth === 'developer' ? base : await this.authorize(base);
+    let body: string | Uint8Array | undefined;
+    if (call.rawBody) {
+      headers['content-type'] = call.rawBody.contentType;
+      body = call.rawBody.bytes;
+    } else if (call.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(call.body);
     }
@@ -107,10 +124,11 @@ export class HubSpotClient {
   }
 
   protected resolvePath(call: HubSpotCall): string {
-    const path = call.operation.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const path = call.operation.replace(/\{(\+?)(\w+)\}/g, (_, reserved: string, name: string) => {
       const v = call.params?.[name];
       if (v === undefined || v === '') throw new TypeError(`missing path parameter ${name} for ${call.operation}`);
-      return encodeURIComponent(String(v));
+      // `{+name}` (RFC 6570 reserved expansion) keeps the slashes of a parameter that is itself a path (Files v3).
+      return reserved ? String(v).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(v));
     });
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(call.query ?? {})) {
@@ -120,6 +138,7 @@ export class HubSpotClient {
         if (v.length) query.set(k, v.join(','));
       } else query.set(k, String(v));
     }
+    if (call.auth === 'developer') query.set('hapikey', this.options.developerApp?.developerApiKey ?? '');
     const qs = query.toString();
     return qs ? `${path}?${qs}` : path;
   }

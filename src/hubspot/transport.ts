@@ -39,7 +39,7 @@ export class Transport {
     });
   }
 
-  async send(operation: string, method: HttpMethod, pathAndQuery: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<RawResponse> {
+  async send(operation: string, method: HttpMethod, pathAndQuery: string, headers: Record<string, string>, body?: string | Uint8Array, signal?: AbortSignal): Promise<RawResponse> {
     if (signal?.aborted) throw cancelled(operation);
     let res;
     try {

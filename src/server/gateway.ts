@@ -2,19 +2,22 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { GatewayContext } from '../context';
+import type { GatewayContext, RequestCost } from '../context';
 import { formatError } from '../graphql/errors';
+import { maxAliasesRule, maxDepthRule } from '../graphql/limits';
 import { buildSchema } from '../graphql/schema';
-import { HubSpotClient, type CallOutcome } from '../hubspot/client';
+import { HubSpotClient, type CallOutcome, type CallPolicy } from '../hubspot/client';
+import { HubSpotError } from '../hubspot/errors';
+import { PrivateAppCredentials, type CredentialProvider } from '../auth/credentials';
+import { RenewingPolicy } from '../auth/renewingPolicy';
 import type { Transport } from '../hubspot/transport';
-import { createHash } from 'node:crypto';
 import { createKeyv } from '../cache/keyvStore';
 import { MetadataCache } from '../cache/metadata';
 import { CrmMetadata } from '../crm/metadata';
@@ -22,9 +25,10 @@ import { Loaders } from '../loaders';
 import { MemoryBudget, RedisBudget } from '../hubspot/policy/budget';
 import { RateLimiter } from '../hubspot/policy/limiter';
 import { ResilientPolicy } from '../hubspot/policy/retry';
-import { costReportPlugin } from './costPlugin';
+import { costPlugin } from './costPlugin';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
+import { graphqlUploads } from './upload';
 
 /** Largest accepted GraphQL request body. */
 const BODY_LIMIT = '1mb';
@@ -36,8 +40,12 @@ export interface GatewayDeps {
   logger: Logger;
   /** The shared connection pool to HubSpot or the emulator. */
   transport: Transport;
-  /** The HubSpot access token of the configured portal. */
-  credential: () => string | Promise<string>;
+  /** Gives each GraphQL request its HubSpot token and portal key (src/auth/). Default: `credential` as a private-app token. */
+  credentials?: CredentialProvider;
+  /** The HubSpot access token of the configured portal, when `credentials` is not given. */
+  credential?: () => string | Promise<string>;
+  /** The OAuth install flow (OAuth app mode), mounted at /oauth. */
+  oauthRoutes?: Router;
   /** Told of every upstream call (tests and benchmarks count them). */
   onUpstreamCall?: (outcome: CallOutcome) => void;
 }
@@ -48,11 +56,6 @@ export interface Gateway {
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then resolves. */
   stop(): Promise<void>;
-}
-
-/** Cache scope of a credential: a hash of the token, so caches never mix portals (or tokens) and never hold the token. */
-async function portalKeyOf(credential: () => string | Promise<string>): Promise<string> {
-  return createHash('sha256').update(await credential()).digest('hex').slice(0, 24);
 }
 
 const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -69,7 +72,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     csrfPrevention: true,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costReportPlugin()],
+    // Limits of the document alone; the cost limit needs the variables and runs in costPlugin.
+    validationRules: [maxDepthRule(config.queryLimits.maxDepth), maxAliasesRule(config.queryLimits.maxAliases)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costPlugin({ maxCost: config.queryLimits.maxCost })],
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -80,10 +85,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     ...config.rateLimit,
     marginMs: Math.max(25, Math.round(config.rateLimit.windowMs * 0.01)),
   });
-  const clientFor = (signal?: AbortSignal, log: Logger = logger, cost?: GatewayContext['cost'], policy?: ResilientPolicy) =>
+  // Caches and budgets are scoped by the credential's portal key: the portal id when known, else a hash of the token.
+  const credentials = deps.credentials ?? new PrivateAppCredentials(deps.credential ?? (() => Promise.reject(new Error('createGateway needs credentials or credential'))));
+  const clientFor = (signal: AbortSignal | undefined, log: Logger, cost: GatewayContext['cost'] | undefined, policy: CallPolicy | undefined, credential: () => string | Promise<string>) =>
     new HubSpotClient({
       transport: deps.transport,
-      credential: deps.credential,
+      credential,
+      ...(config.developerApp ? { developerApp: config.developerApp } : {}),
       ...(signal ? { signal } : {}),
       ...(policy ? { policy } : {}),
       onCall: (o) => {
@@ -92,7 +100,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         deps.onUpstreamCall?.(o);
       },
     });
-  const readiness = new Readiness(() => clientFor(AbortSignal.timeout(READY_TIMEOUT_MS)).account.details());
+  const readiness = new Readiness(async () => {
+    const probe = credentials.probe();
+    if (probe) return clientFor(AbortSignal.timeout(READY_TIMEOUT_MS), logger, undefined, undefined, () => probe.token()).account.details();
+    // No token of its own (OAuth, pass-through): HubSpot answering at all is ready, and a 401 is an answer.
+    return clientFor(AbortSignal.timeout(READY_TIMEOUT_MS), logger, undefined, undefined, () => '')
+      .account.details()
+      .catch((e: unknown) => {
+        if (!(e instanceof HubSpotError && e.status === 401)) throw e;
+      });
+  });
 
   app.use((req, res, next) => {
     const started = performance.now();
@@ -107,12 +124,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const r = await readiness.check();
     res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason });
   });
+  if (deps.oauthRoutes) app.use('/oauth', deps.oauthRoutes);
   if (config.graphiql) app.get('/graphql', graphiqlHandler('/graphql'));
   app.use(
     '/graphql',
+    graphqlUploads(config.upload),
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ res }): Promise<GatewayContext> => {
+      context: async ({ req, res }): Promise<GatewayContext> => {
         const log = res.locals.log as Logger;
         const abort = new AbortController();
         res.once('close', () => abort.abort());
@@ -121,10 +140,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
         // Every upstream call of the request listens on this signal; a deep query makes many.
         setMaxListeners(0, signal);
-        const cost = { upstreamCalls: 0 };
-        const portalKey = await portalKeyOf(deps.credential);
-        const policy = new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal);
-        const hubspot = clientFor(signal, log, cost, policy);
+        const credential = await credentials.forRequest((name) => req.get(name));
+        const portalKey = credential.portalKey;
+        const cost: RequestCost = { upstreamCalls: 0, rateLimit: () => limiter.status(portalKey) };
+        // A 401 to a renewable (OAuth) token renews it once and resends the call, inside the rate limit and retries.
+        const policy = new RenewingPolicy(new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal), credential);
+        const hubspot = clientFor(signal, log, cost, policy, policy.token);
         return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
       },
     }),

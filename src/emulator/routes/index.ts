@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { accountRoutes } from './account';
 import { associationRoutes } from './associations';
+import { fileRoutes } from './files';
 import { objectRoutes } from './objects';
 import { ownerRoutes } from './owners';
 import { pipelineRoutes } from './pipelines';
@@ -15,5 +16,6 @@ export function hubspotRoutes(): Router {
   router.use(pipelineRoutes());
   router.use(propertyRoutes());
   router.use(ownerRoutes());
+  router.use(fileRoutes());
   return router;
 }

@@ -26,7 +26,26 @@ export interface RateBudget {
   done(portalKey: string, ticket: string, search: boolean, now?: number): Promise<void>;
   /** Stops every call of the portal until a time (after a 429). */
   pause(portalKey: string, untilMs: number): Promise<void>;
+  /** Reads, without taking anything, how much of the portal's window is used now (for `rateLimit`). */
+  status(portalKey: string, limits: BudgetLimits, now?: number): Promise<BudgetStatus>;
   close(): Promise<void>;
+}
+
+/**
+ * The window as it stands: calls counted in it (in flight included) and when it is empty again, i.e. when every
+ * call counted now has left it (epoch ms; `now` when nothing is counted). While the portal is paused after a 429
+ * the whole limit counts as used, until the pause ends at the earliest.
+ */
+export interface BudgetStatus {
+  used: number;
+  resetAt: number;
+}
+
+/** Status from the window's entries: their count and the latest (in-flight ones count as arriving now). */
+function statusOf(count: number, latest: number | undefined, pausedUntil: number, limits: BudgetLimits, now: number): BudgetStatus {
+  const resetAt = count > 0 ? Math.min(latest!, now) + limits.windowMs : now;
+  if (pausedUntil > now) return { used: limits.perWindow, resetAt: Math.max(resetAt, pausedUntil) };
+  return { used: count, resetAt };
 }
 
 /** How long to wait when the window is full of calls still in flight: until one is likely to be done. */
@@ -62,6 +81,12 @@ export class MemoryBudget implements RateBudget {
 
   async pause(portalKey: string, untilMs: number): Promise<void> {
     this.paused.set(portalKey, Math.max(untilMs, this.paused.get(portalKey) ?? 0));
+  }
+
+  async status(portalKey: string, limits: BudgetLimits, now = Date.now()): Promise<BudgetStatus> {
+    // Read-only: entries that have left the window are skipped here, and dropped by the next `take`.
+    const times = [...(this.calls.get(portalKey)?.values() ?? [])].filter((t) => t > now - limits.windowMs);
+    return statusOf(times.length, times.length ? Math.max(...times) : undefined, this.paused.get(portalKey) ?? 0, limits, now);
   }
 
   async close(): Promise<void> {}
@@ -163,6 +188,18 @@ export class RedisBudget implements RateBudget {
   async pause(portalKey: string, untilMs: number): Promise<void> {
     await this.ready;
     await this.client.set(this.keys(portalKey).paused, String(untilMs), { PX: Math.max(1, untilMs - Date.now()) });
+  }
+
+  async status(portalKey: string, limits: BudgetLimits, now = Date.now()): Promise<BudgetStatus> {
+    await this.ready;
+    const k = this.keys(portalKey);
+    // In-flight calls are scored in the future (see TAKE); statusOf counts them as arriving now.
+    const [count, latest, paused] = await Promise.all([
+      this.client.zCount(k.calls, `(${now - limits.windowMs}`, '+inf'),
+      this.client.zRangeWithScores(k.calls, -1, -1),
+      this.client.get(k.paused),
+    ]);
+    return statusOf(Number(count), latest[0]?.score, Number(paused ?? 0), limits, now);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,13 @@
 import { GraphQLError } from 'graphql';
 import type { BudgetLimits, RateBudget } from './budget';
 
+/** The portal's burst limit as GitHub's `rateLimit` shows one: the limit, what is left of it now, and when it is whole again. */
+export interface RateLimitStatus {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
 export interface LimiterOptions extends BudgetLimits {
   /** Calls in flight at once per portal and instance. */
   concurrency: number;
@@ -107,6 +114,13 @@ export class RateLimiter {
     } else if (remaining !== undefined && Number(remaining) <= 0) {
       await this.budget.pause(portalKey, Date.now() + Math.ceil(this.options.windowMs / Math.max(1, this.options.perWindow)));
     }
+  }
+
+  /** The portal's window now, read without taking from it. */
+  async status(portalKey: string, now = Date.now()): Promise<RateLimitStatus> {
+    const limits = this.limitsFor(portalKey);
+    const { used, resetAt } = await this.budget.status(portalKey, limits, now);
+    return { limit: limits.perWindow, remaining: Math.max(0, limits.perWindow - used), resetAt: new Date(resetAt) };
   }
 
   close(): Promise<void> {
