@@ -9,6 +9,8 @@ import type { EmulatorOptions, EmulatorToken, FaultKind, FaultRule } from './emu
 import { defaultEmulatorOptions, DEFAULT_DEMO_TOKEN, DEFAULT_WEBHOOK_APP, FAULT_KINDS } from './emulator/options';
 import type { CredentialMode } from './auth/credentials';
 import type { DeveloperApp } from './hubspot/webhooks';
+import { DEFAULT_EVENTS_CHANNEL } from './events/bus';
+import { SIGNATURE_VERSIONS, type SignatureVersion } from './webhooks/signature';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -46,6 +48,8 @@ export interface Config {
   graphiql: boolean;
   /** Allow introspection queries. Default true, false when NODE_ENV=production. */
   introspection: boolean;
+  /** Serve the graph as an Apollo Federation 2 subgraph (src/graphql/federation.ts). Default false. */
+  federation: boolean;
   /** Timeout of one upstream HTTP call, in ms. Default 30000. */
   upstreamTimeoutMs: number;
   /** Maximum concurrent connections to HubSpot per gateway instance. Default 32. */
@@ -56,6 +60,8 @@ export interface Config {
   redisUrl?: string;
   /** How long pipelines, owners and other metadata are cached per portal, in seconds. Default 300. */
   metadataTtlSeconds: number;
+  /** The Redis pub/sub channel carrying CRM events between the instances of one deployment. Default hubspot-graphql:events. */
+  eventsChannel: string;
   /** HubSpot's limits as the gateway keeps them, per portal (shared through Redis when REDIS_URL is set). */
   rateLimit: {
     /** Calls per window. Default 100 (HubSpot free/starter; 110 public apps, 190 pro/enterprise, 250 with the add-on). */
@@ -82,6 +88,8 @@ export interface Config {
     /** Most aliased fields. Default 30. */
     maxAliases: number;
   };
+  /** The webhook receiver, POST /webhooks/hubspot (src/webhooks/). */
+  webhooks: WebhookConfig;
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -107,6 +115,20 @@ export interface OAuthConfig {
   stateSecret?: string;
   /** Refresh access tokens this long before they expire (at most half their lifetime), seconds. Default 300. */
   refreshMarginSeconds: number;
+}
+
+/** The webhook receiver (src/webhooks/receiver.ts). */
+export interface WebhookConfig {
+  /** Signature versions a delivery may carry to be accepted. Default ['v3'] (v1 and v2 have no timestamp, so they allow replays). */
+  signatureVersions: SignatureVersion[];
+  /** Public base URL HubSpot calls, for the URI signatures cover (behind a proxy). Default none: the request's protocol and Host. */
+  urlBase?: string;
+  /** Largest delivery body accepted, in bytes (larger is 413). Default 1048576. */
+  maxBodyBytes: number;
+  /** How long an eventId is remembered to drop replays and HubSpot's retries, in seconds. Default 86400. */
+  replayTtlSeconds: number;
+  /** The app's client secret that signs deliveries: HUBSPOT_CLIENT_SECRET, or the embedded emulator's demo app's. Default none. */
+  clientSecret?: string;
 }
 
 /** What an install asks for by default: the CRM graph's reads and writes, owners, tickets. */
@@ -156,11 +178,13 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'NODE_ENV', default: '(unset)', description: 'production turns GraphiQL and introspection off unless set explicitly.' },
   { env: 'GRAPHIQL', default: 'true (false in production)', description: 'Serve GraphiQL (no network needed) on GET /graphql.' },
   { env: 'INTROSPECTION', default: 'true (false in production)', description: 'Allow introspection queries.' },
+  { env: 'FEDERATION', default: 'false', description: 'Serve the graph as an Apollo Federation 2 subgraph: CRM types become entities keyed by id, with _service and _entities (see Federation).' },
   { env: 'UPSTREAM_TIMEOUT_MS', default: '30000', description: 'Timeout of one HubSpot HTTP call.' },
   { env: 'UPSTREAM_CONNECTIONS', default: '32', description: 'Maximum concurrent keep-alive connections to HubSpot per instance.' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
   { env: 'REDIS_URL', default: '(none: in-process memory)', description: 'redis:// URL of a Redis shared by gateway instances; holds the per-portal metadata cache (pipelines, owners).' },
   { env: 'METADATA_TTL_SECONDS', default: '300', description: 'How long pipelines, owners and other metadata are cached per portal.' },
+  { env: 'EVENTS_CHANNEL', default: DEFAULT_EVENTS_CHANNEL, description: 'Redis pub/sub channel that carries CRM events (webhooks → GraphQL subscriptions) between the instances of one deployment, with REDIS_URL. Give each deployment sharing a Redis its own.' },
   { env: 'RATE_LIMIT_PER_WINDOW', default: '100 (the embedded emulator\'s limit when it runs)', description: 'HubSpot calls allowed per window and portal: 100 (free/starter), 110 (public apps), 190 (professional/enterprise), 250 (API add-on). Calls queue for room instead of getting 429s.' },
   { env: 'RATE_LIMIT_WINDOW_MS', default: '10000', description: 'Length of the rolling window of RATE_LIMIT_PER_WINDOW.' },
   { env: 'SEARCH_RATE_PER_SECOND', default: '4', description: 'Search calls allowed per second and portal.' },
@@ -174,6 +198,11 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'MAX_QUERY_COST', default: '200', description: 'Most HubSpot calls one operation may be estimated to make (see Query cost); a costlier one is refused with COST_LIMIT before any call.' },
   { env: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest nesting of fields an operation may have (introspection fields not counted).' },
   { env: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields an operation may have, counting a fragment\'s each time it is spread.' },
+  { env: 'WEBHOOK_CLIENT_SECRET', default: '(HUBSPOT_CLIENT_SECRET)', description: 'Client secret of the HubSpot app whose webhook deliveries POST /webhooks/hubspot verifies, for gateways not in OAuth app mode (private-app or pass-through). Never logged or echoed.' },
+  { env: 'WEBHOOK_SIGNATURE_VERSIONS', default: 'v3', description: 'HubSpot signature versions POST /webhooks/hubspot accepts, comma-separated from v1, v2, v3. Deliveries are verified with WEBHOOK_CLIENT_SECRET, else HUBSPOT_CLIENT_SECRET (the embedded emulator\'s demo app secret without either).' },
+  { env: 'WEBHOOK_URL_BASE', default: "(the request's protocol and Host)", description: 'Public base URL HubSpot calls the gateway at (e.g. https://hooks.example.com), for the URL that signatures v2 and v3 cover. Set it behind a proxy or TLS terminator.' },
+  { env: 'WEBHOOK_MAX_BODY_BYTES', default: '1048576', description: 'Largest webhook delivery body accepted; a larger one is refused with 413.' },
+  { env: 'WEBHOOK_REPLAY_TTL_SECONDS', default: '86400', description: 'How long each delivered eventId is remembered, so a replayed or retried event is published once (in Redis with REDIS_URL, for every instance).' },
   { env: 'EMULATOR_PORT', default: '4010 (emulator), any free port (embedded)', description: 'Emulator HTTP port.' },
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
@@ -319,7 +348,7 @@ function parseDeveloperApp(r: Reader, emulator: EmulatorOptions | undefined): De
 
 const SCOPE_SYNTAX = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
 const OAUTH_ONLY = ['OAUTH_SCOPES', 'OAUTH_OPTIONAL_SCOPES', 'OAUTH_REDIRECT_URI', 'OAUTH_AUTHORIZE_URL', 'OAUTH_STATE_SECRET', 'OAUTH_REFRESH_MARGIN_SECONDS', 'TOKEN_STORE_URL'];
-const HIDDEN = new Set(['HUBSPOT_CLIENT_SECRET', 'OAUTH_STATE_SECRET']);
+const HIDDEN = new Set(['HUBSPOT_CLIENT_SECRET', 'OAUTH_STATE_SECRET', 'WEBHOOK_CLIENT_SECRET']);
 
 function parseScopeList(r: Reader, env: string, fallback: string[]): string[] {
   const v = r.raw(env);
@@ -385,6 +414,39 @@ function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string 
   return { authMode: 'oauth', oauth, tokenStoreUrl: parseTokenStoreUrl(r), passThroughAuth: false };
 }
 
+function parseSignatureVersions(r: Reader): SignatureVersion[] {
+  const v = r.raw('WEBHOOK_SIGNATURE_VERSIONS');
+  if (v === undefined) return ['v3'];
+  const versions = [...new Set(v.toLowerCase().split(/[\s,]+/).filter(Boolean))];
+  const bad = versions.find((s) => !(SIGNATURE_VERSIONS as readonly string[]).includes(s));
+  if (bad !== undefined || !versions.length) r.fail('WEBHOOK_SIGNATURE_VERSIONS', v, `expected a comma-separated list of ${SIGNATURE_VERSIONS.join(', ')}`);
+  return versions as SignatureVersion[];
+}
+
+/** The receiver's settings; its secret is the OAuth app's, or the embedded emulator's demo app's. */
+function parseWebhooks(r: Reader, oauth: OAuthConfig | undefined, emulator: EmulatorOptions | undefined): WebhookConfig {
+  const urlBase = r.url('WEBHOOK_URL_BASE', ['http:', 'https:']);
+  // A private-app or pass-through gateway has no OAuth app of its own, but may still receive an app's deliveries.
+  const ownSecret = r.raw('WEBHOOK_CLIENT_SECRET');
+  if (ownSecret !== undefined && !/^[\x21-\x7e]{1,256}$/.test(ownSecret)) r.fail('WEBHOOK_CLIENT_SECRET', '(hidden)', 'expected up to 256 printable characters without spaces');
+  const clientSecret = ownSecret ?? oauth?.clientSecret ?? emulator?.webhookApps[0]?.clientSecret;
+  return {
+    signatureVersions: parseSignatureVersions(r),
+    ...(urlBase !== undefined ? { urlBase } : {}),
+    maxBodyBytes: r.int('WEBHOOK_MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1024 * 1024),
+    replayTtlSeconds: r.int('WEBHOOK_REPLAY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+  };
+}
+
+/** A Redis channel name: printable, without spaces (it shows up in logs and redis-cli). */
+function parseEventsChannel(r: Reader): string {
+  const v = r.raw('EVENTS_CHANNEL');
+  if (v === undefined) return DEFAULT_EVENTS_CHANNEL;
+  if (!/^[\x21-\x7e]{1,200}$/.test(v)) r.fail('EVENTS_CHANNEL', v.slice(0, 40), 'expected 1 to 200 printable characters without spaces');
+  return v;
+}
+
 /**
  * Reads the configuration. `command` decides the emulator's default port (4010 when it runs alone, any free
  * port when embedded). Throws ConfigError naming the bad setting.
@@ -441,11 +503,13 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     logLevel,
     graphiql: r.bool('GRAPHIQL', !production),
     introspection: r.bool('INTROSPECTION', !production),
+    federation: r.bool('FEDERATION', false),
     upstreamTimeoutMs: r.int('UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     upstreamConnections: r.int('UPSTREAM_CONNECTIONS', 32, 1, 1024),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...(redisUrl !== undefined ? { redisUrl } : {}),
     metadataTtlSeconds: r.int('METADATA_TTL_SECONDS', 300, 0, 86_400),
+    eventsChannel: parseEventsChannel(r),
     rateLimit: {
       perWindow: r.int('RATE_LIMIT_PER_WINDOW', useEmbeddedEmulator ? emulator.rateLimit.perWindow : 100, 1, 100_000),
       windowMs: r.int('RATE_LIMIT_WINDOW_MS', useEmbeddedEmulator ? emulator.rateLimit.windowMs : 10_000, 10, 3_600_000),
@@ -464,6 +528,7 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
       maxDepth: r.int('MAX_QUERY_DEPTH', 12, 1, 1000),
       maxAliases: r.int('MAX_QUERY_ALIASES', 30, 0, 100_000),
     },
+    webhooks: parseWebhooks(r, auth.oauth, useEmbeddedEmulator ? emulator : undefined),
     emulator,
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CrmMetadata } from './crm/metadata';
+import type { CrmEvent } from './events/types';
 import type { HubSpotClient } from './hubspot/client';
 import type { RateLimitStatus } from './hubspot/policy/limiter';
 import type { Loaders } from './loaders';
@@ -16,6 +17,18 @@ export interface GatewayContext {
   logger: Logger;
   /** Cost accounting of this request (reported in `extensions.cost` and by `rateLimit`). */
   cost: RequestCost;
+  /** GraphQL subscriptions only (over WebSocket, src/server/subscriptions.ts): the events the subscriber may see. */
+  events?: SubscriberEvents;
+}
+
+/** The CRM events of the subscriber's portal — never another portal's — for subscription resolvers. */
+export interface SubscriberEvents {
+  /** HubSpot's id of the subscriber's portal. */
+  readonly portalId: number;
+  /** The portal's events that `accept` lets through, as a subscription's source stream (`accept` may be async). */
+  stream(accept: (event: CrmEvent) => boolean | Promise<boolean>): AsyncIterableIterator<CrmEvent>;
+  /** A context made now (new loaders, new metadata memo), to read HubSpot's current state, e.g. to filter an event. */
+  freshContext(): Promise<GatewayContext>;
 }
 
 /** What one request costs and may spend: filled in by the gateway's client and the cost plugin. */

@@ -5,6 +5,8 @@ import { adminRoutes } from './routes/admin';
 import { hubspotRoutes } from './routes';
 import { oauthRoutes } from './routes/oauth';
 import { webhookRoutes } from './routes/webhooks';
+import { webhookAdminRoutes } from './routes/webhookAdmin';
+import { webhookEventCapture } from './webhookEvents';
 import { HubSpotHttpError } from './errors';
 import { faultMiddleware } from './faults';
 import { fileHostingRoutes } from './filesHosting';
@@ -128,6 +130,8 @@ export function createEmulator(overrides: Partial<EmulatorOptions> = {}) {
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false }));
   app.use(requestLogMiddleware(state));
+  // Before adminRoutes, which answers any other /__emulator path with a 404.
+  app.use('/__emulator', webhookAdminRoutes(state));
   app.use('/__emulator', adminRoutes(state));
   // The developer APIs authenticate an app's developer (hapikey), not a portal: mounted before the portal auth.
   app.use(webhookRoutes(state));
@@ -138,6 +142,8 @@ export function createEmulator(overrides: Partial<EmulatorOptions> = {}) {
   app.use(authMiddleware(state));
   app.use(rateLimitMiddleware(state));
   app.use(faultMiddleware(state));
+  // CRM writes that succeed become webhook deliveries to the apps that subscribed to them.
+  app.use(webhookEventCapture(state));
   app.use(hubspotRoutes());
   app.use((req: Request) => {
     throw new HubSpotHttpError(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
@@ -154,11 +160,14 @@ export function createEmulator(overrides: Partial<EmulatorOptions> = {}) {
       url: `http://${host}:${actual}`,
       port: actual,
       state,
-      close: () =>
-        new Promise<void>((resolve) => {
+      close: async () => {
+        // Pending deliveries and their retry timers stop with the emulator.
+        await state.webhookDeliveries.close();
+        await new Promise<void>((resolve) => {
           server.closeAllConnections();
           server.close(() => resolve());
-        }),
+        });
+      },
     };
   }
 

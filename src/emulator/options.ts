@@ -85,6 +85,35 @@ export interface WebhookAppOptions {
   scopes?: string[];
 }
 
+/**
+ * How the emulator delivers webhook events to the apps' target URLs (src/emulator/webhookDelivery.ts). HubSpot
+ * sends up to 100 events per request and retries a failed one about 10 times over 24 hours; the emulator keeps
+ * the count and scales the delays down (tests make them a few ms).
+ */
+export interface WebhookDeliveryOptions {
+  /** Events of one app are collected this long before they are sent, in ms. Default 200. */
+  batchWindowMs: number;
+  /** How long a target has to answer before the attempt counts as failed, in ms. Default 5000 (HubSpot's). */
+  timeoutMs: number;
+  /** Attempts per request in all, the first included. Default 10. */
+  maxAttempts: number;
+  /** Delay before the first retry, doubling after each failure, in ms. Default 1000. */
+  retryBaseDelayMs: number;
+  /** Longest delay between two attempts, in ms. Default 60000. */
+  retryMaxDelayMs: number;
+  /** Attempts kept in the delivery log (GET /__emulator/webhook-deliveries), oldest dropped. Default 1000. */
+  logSize: number;
+}
+
+export const DEFAULT_WEBHOOK_DELIVERY: Readonly<WebhookDeliveryOptions> = {
+  batchWindowMs: 200,
+  timeoutMs: 5_000,
+  maxAttempts: 10,
+  retryBaseDelayMs: 1_000,
+  retryMaxDelayMs: 60_000,
+  logSize: 1_000,
+};
+
 /** The emulator's OAuth server (src/emulator/oauthApps.ts); every field optional. */
 export interface OAuthServerOptions {
   /** Lifetime of OAuth access tokens (`expires_in`), in seconds. Default 1800, HubSpot's; tests use 1–2. */
@@ -116,6 +145,8 @@ export interface EmulatorOptions {
   webhookApps: WebhookAppOptions[];
   /** The OAuth server: token lifetimes and consent. Apps are `webhookApps` (their client id, secret, redirect URIs). */
   oauth?: OAuthServerOptions;
+  /** Webhook deliveries: batching, timeout, retries; each field defaults to DEFAULT_WEBHOOK_DELIVERY's. */
+  webhookDelivery?: Partial<WebhookDeliveryOptions>;
 }
 
 export const DEFAULT_DEMO_TOKEN = 'demo-token';

@@ -8,6 +8,7 @@ import { RequestLog } from './requestLog';
 import { seedPortal } from './seed';
 import { Portal } from './store';
 import { WebhookApps } from './webhookApps';
+import { WebhookDeliveries } from './webhookDelivery';
 
 /** Everything the emulator holds: its portals, the tokens that reach them, the request log and the limits. */
 export class EmulatorState {
@@ -17,6 +18,8 @@ export class EmulatorState {
   readonly limiter: RateLimiter;
   /** Apps of the developer APIs, with their webhook settings and subscriptions. */
   readonly webhookApps: WebhookApps;
+  /** Sends the CRM changes made through the API to the apps' subscriptions (their target URLs). */
+  readonly webhookDeliveries: WebhookDeliveries;
   /** OAuth codes and tokens issued to apps (their access tokens authenticate like `tokens`, until they expire). */
   readonly oauth: OAuthServer;
   /** Drives fault decisions; seeded so a fault pattern can be replayed. */
@@ -27,6 +30,7 @@ export class EmulatorState {
     this.log = new RequestLog(options.requestLogSize);
     this.limiter = new RateLimiter(options.rateLimit);
     this.webhookApps = new WebhookApps(options.webhookApps);
+    this.webhookDeliveries = new WebhookDeliveries(this.webhookApps, options.webhookDelivery);
     this.oauth = new OAuthServer(options);
     this.faultRandom = new Random(options.seedValue);
   }
@@ -50,6 +54,7 @@ export class EmulatorState {
     this.log.clear();
     this.limiter.reset();
     this.webhookApps.reset();
+    this.webhookDeliveries.reset();
     this.faultRandom = new Random(this.options.seedValue);
   }
 }

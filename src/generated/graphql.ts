@@ -1105,6 +1105,28 @@ export type ContactsBatchPayload = {
   userErrors: Array<UserError>;
 };
 
+/** An association added or removed between two records (`ASSOCIATION_CHANGE` events). */
+export type CrmAssociationChange = {
+  __typename?: 'CrmAssociationChange';
+  /** HubSpot's name of the association type, e.g. `CONTACT_TO_COMPANY`. */
+  associationType: Scalars['String']['output'];
+  fromObjectId: Scalars['ID']['output'];
+  primary: Scalars['Boolean']['output'];
+  removed: Scalars['Boolean']['output'];
+  toObjectId: Scalars['ID']['output'];
+};
+
+/** What happened to a CRM record, as HubSpot's webhooks report it (`contact.creation`, `deal.propertyChange` …). */
+export type CrmEventKind =
+  | 'ASSOCIATION_CHANGE'
+  | 'CREATION'
+  | 'DELETION'
+  | 'MERGE'
+  /** A GDPR deletion (contacts). */
+  | 'PRIVACY_DELETION'
+  | 'PROPERTY_CHANGE'
+  | 'RESTORE';
+
 /** Fields every CRM record has, whatever its type (contacts, deals, custom objects …). */
 export type CrmObject = {
   archived: Scalars['Boolean']['output'];
@@ -1158,6 +1180,35 @@ export type CrmObjectAssociationEdge = {
   /** Whether this is the record's primary association of this kind (e.g. a contact's primary company). */
   primary: Scalars['Boolean']['output'];
   types: Array<AssociationType>;
+};
+
+/** One change to a CRM record in the subscriber's portal. */
+export type CrmObjectChange = {
+  __typename?: 'CrmObjectChange';
+  /** `ASSOCIATION_CHANGE`: the association. */
+  association?: Maybe<CrmAssociationChange>;
+  /** What made the change: `CRM_UI`, `API`, `IMPORT`, `INTEGRATION` … */
+  changeSource?: Maybe<Scalars['String']['output']>;
+  /** HubSpot's id of the event. */
+  eventId: Scalars['ID']['output'];
+  kind: CrmEventKind;
+  mergedObjectIds?: Maybe<Array<Scalars['ID']['output']>>;
+  /**
+   * The record as it is now (read from HubSpot when the event is delivered, with the properties selected): after a
+   * merge the record that remains; null once it is deleted, archived or merged away.
+   */
+  object?: Maybe<CrmObject>;
+  /** HubSpot's id of the record that changed. */
+  objectId: Scalars['ID']['output'];
+  /** HubSpot's name of the object type, e.g. `contacts`, or a custom object's type id (`2-123`). */
+  objectType: Scalars['String']['output'];
+  /** When the change happened in HubSpot. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** `MERGE`: the record that remains, and the records merged into it. */
+  primaryObjectId?: Maybe<Scalars['ID']['output']>;
+  /** `PROPERTY_CHANGE`: the property that changed and its new value (null when it was cleared). */
+  propertyName?: Maybe<Scalars['String']['output']>;
+  propertyValue?: Maybe<Scalars['String']['output']>;
 };
 
 export type CrmObjectConnection = {
@@ -1415,6 +1466,23 @@ export type DealPropertiesInput = {
   hs_priority?: InputMaybe<Scalars['String']['input']>;
   hubspot_owner_id?: InputMaybe<Scalars['ID']['input']>;
   pipeline?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A deal moved to another stage (its `dealstage` changed). */
+export type DealStageChange = {
+  __typename?: 'DealStageChange';
+  changeSource?: Maybe<Scalars['String']['output']>;
+  /** The deal as it is now; null once it is deleted. */
+  deal?: Maybe<Deal>;
+  dealId: Scalars['ID']['output'];
+  eventId: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The stage the deal was in before, from the deal's `dealstage` history (null when HubSpot's history does not show it). */
+  previousStage?: Maybe<PipelineStage>;
+  previousStageId?: Maybe<Scalars['ID']['output']>;
+  /** The stage the deal moved to, with its label and probability. */
+  stage?: Maybe<PipelineStage>;
+  stageId: Scalars['ID']['output'];
 };
 
 export type DealUpdateInput = {
@@ -4942,6 +5010,74 @@ export type SortInput = {
   propertyName: Scalars['String']['input'];
 };
 
+/**
+ * Live CRM changes, over WebSocket (graphql-ws) at the GraphQL endpoint. Events come from HubSpot's webhooks; each
+ * subscriber sees only its own portal's. Records and stages are read when an event is delivered, so they show HubSpot's
+ * current state.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Companies that change: created, updated, merged, restored or deleted; `propertyNames` as in `crmObjectChanged`. */
+  companyChanged: CrmObjectChange;
+  /** Contacts as they are created (null when the contact is gone by the time it is read). */
+  contactCreated?: Maybe<Contact>;
+  /**
+   * Changes to records. Every filter is optional and they combine with AND: `objectTypes` (names or type ids:
+   * `contacts`, `0-3`, `2-123`), `objectIds` (HubSpot record ids), `kinds`, and `propertyNames` (property changes
+   * only of these properties). Without `kinds`, every kind comes — or, when `propertyNames` is given, only
+   * `PROPERTY_CHANGE`.
+   */
+  crmObjectChanged: CrmObjectChange;
+  /** Deals moving between stages; `pipelineId` keeps only moves within that pipeline. */
+  dealStageChanged: DealStageChange;
+  /** Tickets moving between statuses; `pipelineId` keeps only moves within that pipeline. */
+  ticketStageChanged: TicketStageChange;
+};
+
+
+/**
+ * Live CRM changes, over WebSocket (graphql-ws) at the GraphQL endpoint. Events come from HubSpot's webhooks; each
+ * subscriber sees only its own portal's. Records and stages are read when an event is delivered, so they show HubSpot's
+ * current state.
+ */
+export type SubscriptionCompanyChangedArgs = {
+  kinds?: InputMaybe<Array<CrmEventKind>>;
+  propertyNames?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/**
+ * Live CRM changes, over WebSocket (graphql-ws) at the GraphQL endpoint. Events come from HubSpot's webhooks; each
+ * subscriber sees only its own portal's. Records and stages are read when an event is delivered, so they show HubSpot's
+ * current state.
+ */
+export type SubscriptionCrmObjectChangedArgs = {
+  kinds?: InputMaybe<Array<CrmEventKind>>;
+  objectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  objectTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  propertyNames?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+/**
+ * Live CRM changes, over WebSocket (graphql-ws) at the GraphQL endpoint. Events come from HubSpot's webhooks; each
+ * subscriber sees only its own portal's. Records and stages are read when an event is delivered, so they show HubSpot's
+ * current state.
+ */
+export type SubscriptionDealStageChangedArgs = {
+  pipelineId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Live CRM changes, over WebSocket (graphql-ws) at the GraphQL endpoint. Events come from HubSpot's webhooks; each
+ * subscriber sees only its own portal's. Records and stages are read when an event is delivered, so they show HubSpot's
+ * current state.
+ */
+export type SubscriptionTicketStageChangedArgs = {
+  pipelineId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** A to-do. */
 export type Task = CrmObject & Node & {
   __typename?: 'Task';
@@ -5331,6 +5467,23 @@ export type TicketPropertiesInput = {
   subject?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A ticket moved to another status (its `hs_pipeline_stage` changed). */
+export type TicketStageChange = {
+  __typename?: 'TicketStageChange';
+  changeSource?: Maybe<Scalars['String']['output']>;
+  eventId: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The status the ticket was in before, from its `hs_pipeline_stage` history (null when the history does not show it). */
+  previousStage?: Maybe<PipelineStage>;
+  previousStageId?: Maybe<Scalars['ID']['output']>;
+  /** The status the ticket moved to, with its label and open/closed state. */
+  stage?: Maybe<PipelineStage>;
+  stageId: Scalars['ID']['output'];
+  /** The ticket as it is now; null once it is deleted. */
+  ticket?: Maybe<Ticket>;
+  ticketId: Scalars['ID']['output'];
+};
+
 export type TicketState =
   | 'CLOSED'
   | 'OPEN';
@@ -5701,9 +5854,12 @@ export type ResolversTypes = ResolversObject<{
   ContactUpdateInput: ContactUpdateInput;
   ContactUpsertInput: ContactUpsertInput;
   ContactsBatchPayload: ResolverTypeWrapper<Omit<ContactsBatchPayload, 'contacts'> & { contacts: Array<Maybe<ResolversTypes['Contact']>> }>;
+  CrmAssociationChange: ResolverTypeWrapper<CrmAssociationChange>;
+  CrmEventKind: CrmEventKind;
   CrmObject: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CrmObject']>;
   CrmObjectAssociationConnection: ResolverTypeWrapper<Omit<CrmObjectAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CrmObjectAssociationEdge']>, nodes: Array<Maybe<ResolversTypes['CrmObject']>> }>;
   CrmObjectAssociationEdge: ResolverTypeWrapper<Omit<CrmObjectAssociationEdge, 'node'> & { node?: Maybe<ResolversTypes['CrmObject']> }>;
+  CrmObjectChange: ResolverTypeWrapper<Omit<CrmObjectChange, 'object'> & { object?: Maybe<ResolversTypes['CrmObject']> }>;
   CrmObjectConnection: ResolverTypeWrapper<Omit<CrmObjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CrmObjectEdge']>, nodes: Array<ResolversTypes['CrmObject']> }>;
   CrmObjectEdge: ResolverTypeWrapper<Omit<CrmObjectEdge, 'node'> & { node: ResolversTypes['CrmObject'] }>;
   CrmObjectPayload: ResolverTypeWrapper<Omit<CrmObjectPayload, 'crmObject'> & { crmObject?: Maybe<ResolversTypes['CrmObject']> }>;
@@ -5717,6 +5873,7 @@ export type ResolversTypes = ResolversObject<{
   DealEdge: ResolverTypeWrapper<Omit<DealEdge, 'node'> & { node: ResolversTypes['Deal'] }>;
   DealPayload: ResolverTypeWrapper<Omit<DealPayload, 'deal'> & { deal?: Maybe<ResolversTypes['Deal']> }>;
   DealPropertiesInput: DealPropertiesInput;
+  DealStageChange: ResolverTypeWrapper<Omit<DealStageChange, 'deal' | 'previousStage' | 'stage'> & { deal?: Maybe<ResolversTypes['Deal']>, previousStage?: Maybe<ResolversTypes['PipelineStage']>, stage?: Maybe<ResolversTypes['PipelineStage']> }>;
   DealUpdateInput: DealUpdateInput;
   DealUpsertInput: DealUpsertInput;
   DealsBatchPayload: ResolverTypeWrapper<Omit<DealsBatchPayload, 'deals'> & { deals: Array<Maybe<ResolversTypes['Deal']>> }>;
@@ -5870,6 +6027,7 @@ export type ResolversTypes = ResolversObject<{
   SortDirection: SortDirection;
   SortInput: SortInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Task: ResolverTypeWrapper<Omit<Task, 'companies' | 'contacts' | 'deals' | 'owner' | 'tickets'> & { companies: ResolversTypes['CompanyAssociationConnection'], contacts: ResolversTypes['ContactAssociationConnection'], deals: ResolversTypes['DealAssociationConnection'], owner?: Maybe<ResolversTypes['Owner']>, tickets: ResolversTypes['TicketAssociationConnection'] }>;
   TaskAssociationConnection: ResolverTypeWrapper<Omit<TaskAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TaskAssociationEdge']>, nodes: Array<Maybe<ResolversTypes['Task']>> }>;
   TaskAssociationEdge: ResolverTypeWrapper<Omit<TaskAssociationEdge, 'node'> & { node?: Maybe<ResolversTypes['Task']> }>;
@@ -5889,6 +6047,7 @@ export type ResolversTypes = ResolversObject<{
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
   TicketPayload: ResolverTypeWrapper<Omit<TicketPayload, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>;
   TicketPropertiesInput: TicketPropertiesInput;
+  TicketStageChange: ResolverTypeWrapper<Omit<TicketStageChange, 'previousStage' | 'stage' | 'ticket'> & { previousStage?: Maybe<ResolversTypes['PipelineStage']>, stage?: Maybe<ResolversTypes['PipelineStage']>, ticket?: Maybe<ResolversTypes['Ticket']> }>;
   TicketState: TicketState;
   TicketUpdateInput: TicketUpdateInput;
   TicketUpsertInput: TicketUpsertInput;
@@ -5973,9 +6132,11 @@ export type ResolversParentTypes = ResolversObject<{
   ContactUpdateInput: ContactUpdateInput;
   ContactUpsertInput: ContactUpsertInput;
   ContactsBatchPayload: Omit<ContactsBatchPayload, 'contacts'> & { contacts: Array<Maybe<ResolversParentTypes['Contact']>> };
+  CrmAssociationChange: CrmAssociationChange;
   CrmObject: ResolversInterfaceTypes<ResolversParentTypes>['CrmObject'];
   CrmObjectAssociationConnection: Omit<CrmObjectAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CrmObjectAssociationEdge']>, nodes: Array<Maybe<ResolversParentTypes['CrmObject']>> };
   CrmObjectAssociationEdge: Omit<CrmObjectAssociationEdge, 'node'> & { node?: Maybe<ResolversParentTypes['CrmObject']> };
+  CrmObjectChange: Omit<CrmObjectChange, 'object'> & { object?: Maybe<ResolversParentTypes['CrmObject']> };
   CrmObjectConnection: Omit<CrmObjectConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CrmObjectEdge']>, nodes: Array<ResolversParentTypes['CrmObject']> };
   CrmObjectEdge: Omit<CrmObjectEdge, 'node'> & { node: ResolversParentTypes['CrmObject'] };
   CrmObjectPayload: Omit<CrmObjectPayload, 'crmObject'> & { crmObject?: Maybe<ResolversParentTypes['CrmObject']> };
@@ -5989,6 +6150,7 @@ export type ResolversParentTypes = ResolversObject<{
   DealEdge: Omit<DealEdge, 'node'> & { node: ResolversParentTypes['Deal'] };
   DealPayload: Omit<DealPayload, 'deal'> & { deal?: Maybe<ResolversParentTypes['Deal']> };
   DealPropertiesInput: DealPropertiesInput;
+  DealStageChange: Omit<DealStageChange, 'deal' | 'previousStage' | 'stage'> & { deal?: Maybe<ResolversParentTypes['Deal']>, previousStage?: Maybe<ResolversParentTypes['PipelineStage']>, stage?: Maybe<ResolversParentTypes['PipelineStage']> };
   DealUpdateInput: DealUpdateInput;
   DealUpsertInput: DealUpsertInput;
   DealsBatchPayload: Omit<DealsBatchPayload, 'deals'> & { deals: Array<Maybe<ResolversParentTypes['Deal']>> };
@@ -6127,6 +6289,7 @@ export type ResolversParentTypes = ResolversObject<{
   SignedUrl: HubSpotSignedUrl;
   SortInput: SortInput;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Task: Omit<Task, 'companies' | 'contacts' | 'deals' | 'owner' | 'tickets'> & { companies: ResolversParentTypes['CompanyAssociationConnection'], contacts: ResolversParentTypes['ContactAssociationConnection'], deals: ResolversParentTypes['DealAssociationConnection'], owner?: Maybe<ResolversParentTypes['Owner']>, tickets: ResolversParentTypes['TicketAssociationConnection'] };
   TaskAssociationConnection: Omit<TaskAssociationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TaskAssociationEdge']>, nodes: Array<Maybe<ResolversParentTypes['Task']>> };
   TaskAssociationEdge: Omit<TaskAssociationEdge, 'node'> & { node?: Maybe<ResolversParentTypes['Task']> };
@@ -6146,6 +6309,7 @@ export type ResolversParentTypes = ResolversObject<{
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   TicketPayload: Omit<TicketPayload, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> };
   TicketPropertiesInput: TicketPropertiesInput;
+  TicketStageChange: Omit<TicketStageChange, 'previousStage' | 'stage' | 'ticket'> & { previousStage?: Maybe<ResolversParentTypes['PipelineStage']>, stage?: Maybe<ResolversParentTypes['PipelineStage']>, ticket?: Maybe<ResolversParentTypes['Ticket']> };
   TicketUpdateInput: TicketUpdateInput;
   TicketUpsertInput: TicketUpsertInput;
   TicketsBatchPayload: Omit<TicketsBatchPayload, 'tickets'> & { tickets: Array<Maybe<ResolversParentTypes['Ticket']>> };
@@ -6531,6 +6695,14 @@ export type ContactsBatchPayloadResolvers<ContextType = GatewayContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type CrmAssociationChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CrmAssociationChange'] = ResolversParentTypes['CrmAssociationChange']> = ResolversObject<{
+  associationType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromObjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  primary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  toObjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type CrmObjectResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CrmObject'] = ResolversParentTypes['CrmObject']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Call' | 'Company' | 'Contact' | 'Deal' | 'Email' | 'GenericCrmObject' | 'LineItem' | 'Meeting' | 'Note' | 'Product' | 'Quote' | 'Task' | 'Ticket', ParentType, ContextType>;
 }>;
@@ -6546,6 +6718,21 @@ export type CrmObjectAssociationEdgeResolvers<ContextType = GatewayContext, Pare
   node?: Resolver<Maybe<ResolversTypes['CrmObject']>, ParentType, ContextType>;
   primary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   types?: Resolver<Array<ResolversTypes['AssociationType']>, ParentType, ContextType>;
+}>;
+
+export type CrmObjectChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CrmObjectChange'] = ResolversParentTypes['CrmObjectChange']> = ResolversObject<{
+  association?: Resolver<Maybe<ResolversTypes['CrmAssociationChange']>, ParentType, ContextType>;
+  changeSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CrmEventKind'], ParentType, ContextType>;
+  mergedObjectIds?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
+  object?: Resolver<Maybe<ResolversTypes['CrmObject']>, ParentType, ContextType>;
+  objectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  objectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  primaryObjectId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  propertyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  propertyValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CrmObjectConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CrmObjectConnection'] = ResolversParentTypes['CrmObjectConnection']> = ResolversObject<{
@@ -6647,6 +6834,18 @@ export type DealEdgeResolvers<ContextType = GatewayContext, ParentType extends R
 export type DealPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DealPayload'] = ResolversParentTypes['DealPayload']> = ResolversObject<{
   deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type DealStageChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DealStageChange'] = ResolversParentTypes['DealStageChange']> = ResolversObject<{
+  changeSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType>;
+  dealId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  previousStage?: Resolver<Maybe<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  previousStageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  stageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type DealsBatchPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DealsBatchPayload'] = ResolversParentTypes['DealsBatchPayload']> = ResolversObject<{
@@ -7587,6 +7786,14 @@ export type SignedUrlResolvers<ContextType = GatewayContext, ParentType extends 
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  companyChanged?: SubscriptionResolver<ResolversTypes['CrmObjectChange'], "companyChanged", ParentType, ContextType, Partial<SubscriptionCompanyChangedArgs>>;
+  contactCreated?: SubscriptionResolver<Maybe<ResolversTypes['Contact']>, "contactCreated", ParentType, ContextType>;
+  crmObjectChanged?: SubscriptionResolver<ResolversTypes['CrmObjectChange'], "crmObjectChanged", ParentType, ContextType, Partial<SubscriptionCrmObjectChangedArgs>>;
+  dealStageChanged?: SubscriptionResolver<ResolversTypes['DealStageChange'], "dealStageChanged", ParentType, ContextType, Partial<SubscriptionDealStageChangedArgs>>;
+  ticketStageChanged?: SubscriptionResolver<ResolversTypes['TicketStageChange'], "ticketStageChanged", ParentType, ContextType, Partial<SubscriptionTicketStageChangedArgs>>;
+}>;
+
 export type TaskResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -7725,6 +7932,18 @@ export type TicketPayloadResolvers<ContextType = GatewayContext, ParentType exte
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type TicketStageChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketStageChange'] = ResolversParentTypes['TicketStageChange']> = ResolversObject<{
+  changeSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  previousStage?: Resolver<Maybe<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  previousStageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
+  stageId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
+  ticketId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type TicketsBatchPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TicketsBatchPayload'] = ResolversParentTypes['TicketsBatchPayload']> = ResolversObject<{
   tickets?: Resolver<Array<Maybe<ResolversTypes['Ticket']>>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -7823,9 +8042,11 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   ContactEdge?: ContactEdgeResolvers<ContextType>;
   ContactPayload?: ContactPayloadResolvers<ContextType>;
   ContactsBatchPayload?: ContactsBatchPayloadResolvers<ContextType>;
+  CrmAssociationChange?: CrmAssociationChangeResolvers<ContextType>;
   CrmObject?: CrmObjectResolvers<ContextType>;
   CrmObjectAssociationConnection?: CrmObjectAssociationConnectionResolvers<ContextType>;
   CrmObjectAssociationEdge?: CrmObjectAssociationEdgeResolvers<ContextType>;
+  CrmObjectChange?: CrmObjectChangeResolvers<ContextType>;
   CrmObjectConnection?: CrmObjectConnectionResolvers<ContextType>;
   CrmObjectEdge?: CrmObjectEdgeResolvers<ContextType>;
   CrmObjectPayload?: CrmObjectPayloadResolvers<ContextType>;
@@ -7837,6 +8058,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   DealConnection?: DealConnectionResolvers<ContextType>;
   DealEdge?: DealEdgeResolvers<ContextType>;
   DealPayload?: DealPayloadResolvers<ContextType>;
+  DealStageChange?: DealStageChangeResolvers<ContextType>;
   DealsBatchPayload?: DealsBatchPayloadResolvers<ContextType>;
   Email?: EmailResolvers<ContextType>;
   EmailAssociationConnection?: EmailAssociationConnectionResolvers<ContextType>;
@@ -7922,6 +8144,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   SecurityEventConnection?: SecurityEventConnectionResolvers<ContextType>;
   SecurityEventEdge?: SecurityEventEdgeResolvers<ContextType>;
   SignedUrl?: SignedUrlResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskAssociationConnection?: TaskAssociationConnectionResolvers<ContextType>;
   TaskAssociationEdge?: TaskAssociationEdgeResolvers<ContextType>;
@@ -7935,6 +8158,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
   TicketPayload?: TicketPayloadResolvers<ContextType>;
+  TicketStageChange?: TicketStageChangeResolvers<ContextType>;
   TicketsBatchPayload?: TicketsBatchPayloadResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   UserError?: UserErrorResolvers<ContextType>;

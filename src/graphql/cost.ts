@@ -437,6 +437,18 @@ on('Query.searchCrmObjects', (e, f, nodes, args, tally) => e.search(typeArg(args
 on('Query.crmObject', (e, _f, nodes, args, tally) => e.byId(typeArg(args.objectType), nodes, args, tally));
 on('Query.node', (e, _f, nodes, args, tally) => e.node(nodes, args, tally));
 on('Query.rateLimit', () => undefined);
+// Federation: a router's `_entities` call resolves references through the loaders — per type, ⌈references / 100⌉
+// batch reads. Representations without a known `__typename` (unknown variables) count as the most a call may hold.
+on('Query._entities', (e, _f, nodes, args, tally) => {
+  const reps = Array.isArray(args.representations) ? (args.representations as Array<{ __typename?: unknown }>) : [];
+  const counts = new Map<string, number>();
+  for (const r of reps) if (typeof r?.__typename === 'string') counts.set(r.__typename, (counts.get(r.__typename) ?? 0) + 1);
+  if (!Array.isArray(args.representations)) counts.set('?', MAX_BY_IDS);
+  for (const [typeName, count] of counts) {
+    const crm = crmTypeByGraphqlType(typeName);
+    e.records({ objectType: crm ? crm.objectType : '?', count, level: 0, nodes, source: 'loader' }, tally);
+  }
+});
 
 // The account and its usage: one call each.
 on('Query.account', (e, f, nodes, _args, tally, hints) => (tally.call('account'), e.walk(f, nodes, tally, hints)));

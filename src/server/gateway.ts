@@ -13,9 +13,10 @@ import type { GatewayContext, RequestCost } from '../context';
 import { formatError } from '../graphql/errors';
 import { maxAliasesRule, maxDepthRule } from '../graphql/limits';
 import { buildSchema } from '../graphql/schema';
+import { buildSubgraphSchema } from '../graphql/federation';
 import { HubSpotClient, type CallOutcome, type CallPolicy } from '../hubspot/client';
 import { HubSpotError } from '../hubspot/errors';
-import { PrivateAppCredentials, type CredentialProvider } from '../auth/credentials';
+import { PrivateAppCredentials, type CredentialProvider, type RequestCredential } from '../auth/credentials';
 import { RenewingPolicy } from '../auth/renewingPolicy';
 import type { Transport } from '../hubspot/transport';
 import { createKeyv } from '../cache/keyvStore';
@@ -29,6 +30,13 @@ import { costPlugin } from './costPlugin';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
 import { graphqlUploads } from './upload';
+import { createEventBus } from '../events/bus';
+import { invalidateOnEvents } from '../events/invalidation';
+import { PortalDirectory } from '../events/portals';
+import { attachSubscriptions } from './subscriptions';
+import type { EventBus } from '../events/types';
+import { createWebhookReceiver } from '../webhooks/receiver';
+import { createReplayGuard } from '../webhooks/replayGuard';
 
 /** Largest accepted GraphQL request body. */
 const BODY_LIMIT = '1mb';
@@ -48,6 +56,8 @@ export interface GatewayDeps {
   oauthRoutes?: Router;
   /** Told of every upstream call (tests and benchmarks count them). */
   onUpstreamCall?: (outcome: CallOutcome) => void;
+  /** The bus CRM events travel on: POST /webhooks/hubspot publishes HubSpot's deliveries to it. Default: one made from the config. */
+  events?: EventBus;
 }
 
 export interface Gateway {
@@ -56,6 +66,8 @@ export interface Gateway {
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
   /** Stops accepting, lets in-flight requests finish (Apollo's drain plugin), then resolves. */
   stop(): Promise<void>;
+  /** The CRM events GraphQL subscriptions and cache invalidation consume: `deps.events`, or a bus made from the config. */
+  events: EventBus;
 }
 
 const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -67,7 +79,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    // FEDERATION=true serves the same graph as an Apollo Federation 2 subgraph (src/graphql/federation.ts).
+    schema: config.federation ? buildSubgraphSchema() : buildSchema(),
     introspection: config.introspection,
     csrfPrevention: true,
     formatError,
@@ -111,6 +124,25 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       });
   });
 
+  /**
+   * One request's context — an HTTP request's, a subscription event's, or the gateway's own reads: a HubSpot client
+   * for the credential's portal (rate-limited, retried, renewing OAuth tokens), new loaders and a metadata memo.
+   */
+  const createRequestContext = async (credentialOrPending: RequestCredential | Promise<RequestCredential>, log: Logger, clientGone: AbortSignal): Promise<GatewayContext> => {
+    // The request ends when the client goes away or its deadline passes, whichever is first.
+    const deadline = Date.now() + config.requestDeadlineMs;
+    const signal = AbortSignal.any([clientGone, AbortSignal.timeout(config.requestDeadlineMs)]);
+    // Every upstream call of the request listens on this signal; a deep query makes many.
+    setMaxListeners(0, signal);
+    const credential = await credentialOrPending;
+    const portalKey = credential.portalKey;
+    const cost: RequestCost = { upstreamCalls: 0, rateLimit: () => limiter.status(portalKey) };
+    // A 401 to a renewable (OAuth) token renews it once and resends the call, inside the rate limit and retries.
+    const policy = new RenewingPolicy(new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal), credential);
+    const hubspot = clientFor(signal, log, cost, policy, policy.token);
+    return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
+  };
+
   app.use((req, res, next) => {
     const started = performance.now();
     const id = req.get('x-request-id') ?? randomUUID();
@@ -124,6 +156,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const r = await readiness.check();
     res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason });
   });
+  // CRM events: GraphQL subscriptions over WebSocket on /graphql, and the cache invalidation they allow.
+  const events = deps.events ?? createEventBus(config.redisUrl, { channel: config.eventsChannel, logger });
+  // HubSpot's webhook deliveries put them on the bus. Read raw (the signature covers the exact bytes): before any JSON parser.
+  const webhooks = createWebhookReceiver({ ...config.webhooks, events, replays: createReplayGuard(config.webhooks.replayTtlSeconds * 1000, config.redisUrl), logger });
+  app.use(webhooks.router);
   if (deps.oauthRoutes) app.use('/oauth', deps.oauthRoutes);
   if (config.graphiql) app.get('/graphql', graphiqlHandler('/graphql'));
   app.use(
@@ -132,21 +169,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
-        const log = res.locals.log as Logger;
         const abort = new AbortController();
         res.once('close', () => abort.abort());
-        // The request ends when the client goes away or its deadline passes, whichever is first.
-        const deadline = Date.now() + config.requestDeadlineMs;
-        const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
-        // Every upstream call of the request listens on this signal; a deep query makes many.
-        setMaxListeners(0, signal);
-        const credential = await credentials.forRequest((name) => req.get(name));
-        const portalKey = credential.portalKey;
-        const cost: RequestCost = { upstreamCalls: 0, rateLimit: () => limiter.status(portalKey) };
-        // A 401 to a renewable (OAuth) token renews it once and resends the call, inside the rate limit and retries.
-        const policy = new RenewingPolicy(new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal), credential);
-        const hubspot = clientFor(signal, log, cost, policy, policy.token);
-        return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
+        return createRequestContext(credentials.forRequest((name) => req.get(name)), res.locals.log as Logger, abort.signal);
       },
     }),
   );
@@ -159,7 +184,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     return jsonError(res, 500, 'INTERNAL', 'Internal error');
   });
 
+  const portals = new PortalDirectory();
+  const invalidation = invalidateOnEvents({ events, credentials, portals, logger, createContext: (credential, signal) => createRequestContext(credential, logger, signal) });
+  // The plain API schema: subscriptions are served to clients directly, never through a federation router.
+  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema: buildSchema(), events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger });
+
   return {
+    events,
     app,
     httpServer,
     listen: (port, host) =>
@@ -171,7 +202,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         });
       }),
     stop: async () => {
+      // WebSockets first: the HTTP server's drain waits for every socket, upgraded ones included.
+      await subscriptions.close();
       await apollo.stop();
+      await invalidation.close();
+      // Events already accepted from HubSpot are published before the bus closes.
+      await webhooks.close();
+      // A bus given in deps belongs to the caller, who closes it.
+      if (!deps.events) await events.close();
       await metadataCache.disconnect();
       await limiter.close();
     },

@@ -5,9 +5,17 @@ import { createGateway, type Gateway } from '../../src/server/gateway';
 import { createLogger } from '../../src/server/logger';
 import { startEmulator, TOKEN, type TestEmulator } from './emulator';
 import type { EmulatorOptions } from '../../src/emulator/options';
+import type { EventBus } from '../../src/events/types';
+import type { CredentialProvider } from '../../src/auth/credentials';
 
 export interface TestGateway {
   url: string;
+  /** The GraphQL endpoint as a WebSocket URL (ws://…/graphql), for graphql-ws subscriptions. */
+  wsUrl: string;
+  /** The bus subscriptions read: publish CrmEvents on it as the webhook receiver would. */
+  events: EventBus;
+  /** Waits (up to 5 s) until `count` GraphQL subscriptions listen on this gateway's bus, so that events published next reach them. */
+  untilSubscribed(count: number): Promise<void>;
   emulator: TestEmulator;
   gateway: Gateway;
   /** Every upstream call the gateway made, in order. */
@@ -18,7 +26,7 @@ export interface TestGateway {
 }
 
 /** A real gateway over real HTTP, talking to a real emulator on a free port. */
-export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; env?: Record<string, string>; token?: string; baseUrl?: string } = {}): Promise<TestGateway> {
+export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; env?: Record<string, string>; token?: string; baseUrl?: string; credentials?: CredentialProvider; events?: EventBus } = {}): Promise<TestGateway> {
   const emulator = await startEmulator(opts.emulator);
   // `baseUrl` points this gateway at another (already running) emulator, e.g. a second instance of one setup.
   const upstream = opts.baseUrl ?? emulator.url;
@@ -36,10 +44,27 @@ export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; 
   };
   const transport = new Transport({ baseUrl: upstream, connections: 8, timeoutMs: config.upstreamTimeoutMs });
   const calls: CallOutcome[] = [];
-  const gateway = await createGateway({ config, logger: createLogger('silent'), transport, credential: () => opts.token ?? TOKEN, onUpstreamCall: (o) => calls.push(o) });
+  // `credentials` replaces the private-app token, e.g. with pass-through credentials; `events` mounts the webhook receiver.
+  const gateway = await createGateway({
+    config, logger: createLogger('silent'), transport, credential: () => opts.token ?? TOKEN, onUpstreamCall: (o) => calls.push(o),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}), ...(opts.events ? { events: opts.events } : {}),
+  });
   const { url } = await gateway.listen(0, '127.0.0.1');
+  // With Redis, subscribers on this instance hear other instances' events once the bus has subscribed.
+  await (gateway.events as { ready?: Promise<void> }).ready;
+  const handlers = () => (gateway.events as { handlerCount?: number }).handlerCount ?? 0;
+  const ownHandlers = handlers(); // the gateway's own (cache invalidation)
   return {
     url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    events: gateway.events,
+    async untilSubscribed(count) {
+      const until = Date.now() + 5_000;
+      while (handlers() - ownHandlers < count) {
+        if (Date.now() > until) throw new Error(`expected ${count} subscriptions on the bus, have ${handlers() - ownHandlers}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     emulator,
     gateway,
     calls,

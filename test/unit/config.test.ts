@@ -86,3 +86,10 @@ describe('config', () => {
     for (const s of SETTINGS) expect(readme).toContain(`\`${s.env}\``);
   });
 });
+
+describe('webhook secret', () => {
+  test('a private-app gateway can verify deliveries with WEBHOOK_CLIENT_SECRET; it is never echoed', () => {
+    expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', WEBHOOK_CLIENT_SECRET: 'app-secret' }).webhooks.clientSecret).toBe('app-secret');
+    expect(() => loadConfig({ WEBHOOK_CLIENT_SECRET: 'has space' })).toThrow(/WEBHOOK_CLIENT_SECRET .*'\(hidden\)'/);
+  });
+});
