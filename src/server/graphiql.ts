@@ -41,7 +41,8 @@ export function graphiqlHandler(endpoint = '/graphql'): RequestHandler {
     // Browsers navigating here prefer HTML (a `?query=` then prefills the editor); curl and GraphQL clients
     // (`*/*`, JSON) go on to Apollo, GET queries included.
     if (req.method !== 'GET' || req.accepts(['json', 'html']) !== 'html') return next();
-    page ??= renderGraphiQL({ endpoint, title: 'HubSpot GraphQL gateway', defaultQuery: DEFAULT_QUERY, isHeadersEditorEnabled: true });
+    // Subscriptions go over graphql-ws on the same path (src/server/subscriptions.ts).
+    page ??= renderGraphiQL({ endpoint, title: 'HubSpot GraphQL gateway', defaultQuery: DEFAULT_QUERY, isHeadersEditorEnabled: true, subscriptionsProtocol: 'WS' });
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(page);
   };
