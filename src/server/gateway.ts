@@ -78,9 +78,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  // The plain API schema; subscriptions always use it (they are served to clients, never through a router).
+  const schema = buildSchema();
   const apollo = new ApolloServer<GatewayContext>({
     // FEDERATION=true serves the same graph as an Apollo Federation 2 subgraph (src/graphql/federation.ts).
-    schema: config.federation ? buildSubgraphSchema() : buildSchema(),
+    schema: config.federation ? buildSubgraphSchema() : schema,
     introspection: config.introspection,
     csrfPrevention: true,
     formatError,
@@ -186,8 +188,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const portals = new PortalDirectory();
   const invalidation = invalidateOnEvents({ events, credentials, portals, logger, createContext: (credential, signal) => createRequestContext(credential, logger, signal) });
-  // The plain API schema: subscriptions are served to clients directly, never through a federation router.
-  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema: buildSchema(), events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger });
+  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema, events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger });
 
   return {
     events,
