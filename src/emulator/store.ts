@@ -31,28 +31,9 @@ export interface PropertyGroup {
   archived: boolean;
 }
 
-export interface PipelineStage {
-  id: string;
-  label: string;
-  displayOrder: number;
-  metadata: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-  archived: boolean;
-  archivedAt?: string;
-  writePermissions?: string;
-}
-
-export interface Pipeline {
-  id: string;
-  label: string;
-  displayOrder: number;
-  stages: PipelineStage[];
-  createdAt: string;
-  updatedAt: string;
-  archived: boolean;
-  archivedAt?: string;
-}
+// Pipelines are stored in exactly their wire shape: one definition, shared with the REST client.
+export type { Pipeline, PipelineStage } from '../hubspot/types';
+import type { Pipeline } from '../hubspot/types';
 
 export interface Owner {
   id: string;

@@ -3,31 +3,13 @@
  * in the emulator's request log), the limits refusing operations before any HubSpot call, and `rateLimit` with
  * its dry run.
  */
+import { TREE } from '../helpers/queries';
 import { randomUUID } from 'node:crypto';
 import { getIntrospectionQuery } from 'graphql';
 import { PORTAL_ID } from '../helpers/emulator';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 
-// The README's contacts → companies → deals example: 60 calls at most, a handful on the small test seed.
-const TREE = `{
-  contacts(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      firstname lastname email
-      owner { firstName lastName email }
-      companies(first: 5) {
-        edges {
-          primary
-          types { category typeId label }
-          node {
-            name domain numberofemployees
-            deals(first: 10) { nodes { dealname amount closedate stage { label probability } pipeline { label } } }
-          }
-        }
-      }
-    }
-  }
-}`;
+// TREE (the README's deep example) costs 60 calls at most, a handful on the small test seed.
 // 1 list + 1 association read + 100 × 500 companies (500 batch reads): far over the default limit of 200.
 const EXPENSIVE = '{ contacts(first: 100) { nodes { companies(first: 500) { nodes { name } } } } }';
 

@@ -1,3 +1,4 @@
+import { TREE } from '../../helpers/queries';
 import { buildSchema as buildSdl, getIntrospectionQuery, parse, validate, type GraphQLError } from 'graphql';
 import { estimateCost, type CostEstimate } from '../../../src/graphql/cost';
 import { globalId } from '../../../src/graphql/ids';
@@ -16,26 +17,6 @@ function estimate(query: string, variables?: Record<string, unknown>, operationN
 }
 const calls = (query: string, variables: Record<string, unknown> = {}) => estimate(query, variables).calls;
 
-// The README's contacts → companies → deals example.
-const TREE = `{
-  contacts(first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      firstname lastname email
-      owner { firstName lastName email }
-      companies(first: 5) {
-        edges {
-          primary
-          types { category typeId label }
-          node {
-            name domain numberofemployees
-            deals(first: 10) { nodes { dealname amount closedate stage { label probability } pipeline { label } } }
-          }
-        }
-      }
-    }
-  }
-}`;
 
 describe('cost estimate', () => {
   test("the README's tree: 1 list, association reads per level, batch reads of parents × first, owners, pipelines", () => {
