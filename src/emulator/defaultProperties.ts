@@ -205,9 +205,20 @@ const optionLabel = (value: string) =>
     .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
     .join(' ');
 
+/** What HubSpot defines on every custom object: the record id, owner and create/modify dates. */
+const CUSTOM_OBJECT_ROWS: Row[] = [owner, ...crmDates('hs_createdate', 'hs_lastmodifieddate')];
+
+/** The HubSpot-defined properties of a new custom object type, in its schema's property group. */
+export function customObjectDefaultProperties(groupName: string, now: string): PropertyDefinition[] {
+  return buildDefinitions([...CUSTOM_OBJECT_ROWS, ...common], groupName).map((def) => ({ ...def, createdAt: now, updatedAt: now }));
+}
+
 /** The default property definitions of a standard object type (by path name), freshly built. */
 export function defaultPropertiesOf(objectTypeName: string, singular: string): PropertyDefinition[] {
-  const rows = [...(ROWS[objectTypeName] ?? []), ...common];
+  return buildDefinitions([...(ROWS[objectTypeName] ?? []), ...common], `${singular}information`);
+}
+
+function buildDefinitions(rows: Row[], groupName: string): PropertyDefinition[] {
   const seen = new Set<string>();
   const epoch = new Date(0).toISOString();
   return rows
@@ -218,7 +229,7 @@ export function defaultPropertiesOf(objectTypeName: string, singular: string): P
       type,
       fieldType,
       description: '',
-      groupName: `${singular}information`,
+      groupName,
       options: options.map((value, displayOrder) => ({ label: optionLabel(value), value, displayOrder, hidden: false })),
       displayOrder: i,
       calculated: flags.includes('r'),

@@ -20,6 +20,8 @@ export interface ObjectTypeInfo {
   uniqueProperties: string[];
   /** Scope suffix: `crm.objects.<scope>.read`. */
   scope: string;
+  /** Set on a portal's custom object types (`2-<n>`, Schemas API); standard types leave it out. */
+  custom?: true;
 }
 
 const t = (
@@ -64,7 +66,10 @@ for (const info of OBJECT_TYPES) {
 // Singular aliases HubSpot accepts in paths, and the fully qualified names.
 for (const info of OBJECT_TYPES) byKey.set(`${info.singular}s`, info);
 
-/** Resolves a path segment (`contacts`, `contact`, `0-1`) to its type, or undefined. */
+/**
+ * Resolves a path segment (`contacts`, `contact`, `0-1`) to a standard type, or undefined. Custom object types
+ * belong to one portal: resolve path segments with `Portal.objectType`, which falls back to the portal's schemas.
+ */
 export function objectTypeOf(segment: string): ObjectTypeInfo | undefined {
   return byKey.get(segment.toLowerCase());
 }

@@ -20,6 +20,11 @@ export interface SeedSizes {
   owners: number;
   /** Engagements (notes, calls, emails, meetings, tasks) in all. */
   engagements: number;
+  /**
+   * Records of the demo custom object `cars` (its schema is created only when this is above 0). Default 20 in the
+   * offline demo; absent (as in sizes written before custom objects) means 0, so such portals are unchanged.
+   */
+  cars?: number;
 }
 
 /**
@@ -127,7 +132,7 @@ export interface OAuthServerOptions {
 export interface EmulatorOptions {
   /** Tokens the emulator accepts. Default: `demo-token` (portal 12345678, all scopes). */
   tokens: EmulatorToken[];
-  /** Seed data sizes per portal. Default ≈500 contacts, 100 companies, 300 deals, 150 tickets. */
+  /** Seed data sizes per portal. Default ≈500 contacts, 100 companies, 300 deals, 150 tickets, 20 cars (a custom object). */
   seed: SeedSizes;
   /** Seed of the deterministic random generator for demo data. Default 42. */
   seedValue: number;
@@ -164,7 +169,7 @@ export const DEFAULT_WEBHOOK_APP: Readonly<WebhookAppOptions> = {
 export function defaultEmulatorOptions(): EmulatorOptions {
   return {
     tokens: [{ token: DEFAULT_DEMO_TOKEN, portalId: DEFAULT_PORTAL_ID, scopes: '*' }],
-    seed: { contacts: 500, companies: 100, deals: 300, tickets: 150, products: 40, owners: 12, engagements: 400 },
+    seed: { contacts: 500, companies: 100, deals: 300, tickets: 150, products: 40, owners: 12, engagements: 400, cars: 20 },
     seedValue: 42,
     rateLimit: { perWindow: 100, windowMs: 10_000, searchPerSecond: 4, daily: 250_000, disabled: false },
     latency: { fixedMs: 0, jitterMs: 0 },

@@ -26,3 +26,10 @@ export function effectiveOptions(portal: Portal, type: ObjectTypeInfo, def: Prop
   }
   return def.options;
 }
+
+/** A property as the APIs show it: enumeration options resolved (pipelines, stages, owners), no shared references. */
+export function renderProperty(portal: Portal, type: ObjectTypeInfo, def: PropertyDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone({ ...def, options: effectiveOptions(portal, type, def) });
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return out;
+}

@@ -1,5 +1,5 @@
 import { conflict, HubSpotHttpError, notFound, validationError } from './errors';
-import { objectTypeOf, type ObjectTypeInfo } from './objectTypes';
+import type { ObjectTypeInfo } from './objectTypes';
 import type { CrmRecord, HistoryEntry, Portal } from './store';
 import { liveProperty, normalizeProperties, propertyValuesError, type ValueProblem } from './values';
 
@@ -135,7 +135,8 @@ export function parseAssociationInputs(portal: Portal, type: ObjectTypeInfo, raw
       if (def.category !== category) {
         throw validationError(`associationTypeId ${typeId} belongs to category ${def.category}, not ${category}`, { context: { associationTypeId: [String(typeId)] } });
       }
-      const toType = objectTypeOf(def.toTypeId)!;
+      const toType = portal.objectType(def.toTypeId);
+      if (!toType) throw validationError(`associationTypeId ${typeId} leads to an object type that no longer exists`, { context: { associationTypeId: [String(typeId)] } });
       const target = findById(portal, toType, toId);
       if (!target || target.archived) {
         throw validationError(`Cannot create association ${def.name}: ${toType.singular} ${toId} does not exist`, { context: { toObjectId: [toId] } });
@@ -249,11 +250,20 @@ function derivedValues(portal: Portal, type: ObjectTypeInfo, record: CrmRecord, 
   return out;
 }
 
+/** A new record of a custom object needs a value for each of its schema's `requiredProperties`. */
+function missingRequiredProperties(portal: Portal, type: ObjectTypeInfo, values: Record<string, string>): ValueProblem[] {
+  const schema = type.custom ? portal.schemas.byObjectTypeId(type.id) : undefined;
+  return (schema?.requiredProperties ?? [])
+    .filter((name) => !values[name])
+    .map((name) => ({ name, error: 'REQUIRED_PROPERTY', message: `${name} is required: the ${schema!.labels.singular} schema requires it on every new record` }));
+}
+
 function validateWrite(portal: Portal, type: ObjectTypeInfo, input: unknown, current: CrmRecord | undefined): Record<string, string> {
   if (!isObject(input)) {
     throw validationError('Invalid input JSON: some of required attributes are not set [properties]; properties must be an object of property values');
   }
   const { values, problems } = normalizeProperties(portal, type, input, current?.properties);
+  if (problems.length === 0 && !current) problems.push(...missingRequiredProperties(portal, type, values));
   if (problems.length === 0) problems.push(...checkPipelineStage(portal, type, values, current?.properties));
   if (problems.length) throw propertyValuesError(problems);
   checkUniqueness(portal, type, values, current?.id);
@@ -420,7 +430,7 @@ function pickHistory(portal: Portal, type: ObjectTypeInfo, record: CrmRecord, na
  */
 function pickAssociations(portal: Portal, type: ObjectTypeInfo, record: CrmRecord, requested: string[]) {
   const out: Record<string, { results: Array<{ id: string; type: string }> }> = {};
-  for (const toType of new Set(requested.map((r) => objectTypeOf(r)).filter((t): t is ObjectTypeInfo => !!t))) {
+  for (const toType of new Set(requested.map((r) => portal.objectType(r)).filter((t): t is ObjectTypeInfo => !!t))) {
     const results = portal.associations.list(type.id, record.id, toType.id).flatMap(({ toId, typeIds }) =>
       typeIds.map((typeId) => ({ id: toId, type: portal.associations.typeDef(type.id, toType.id, typeId)?.name ?? String(typeId) })),
     );

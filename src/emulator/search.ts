@@ -1,6 +1,6 @@
 import type { PropertyDefinition } from './defaultProperties';
 import { validationError } from './errors';
-import { objectTypeOf, type ObjectTypeInfo } from './objectTypes';
+import type { ObjectTypeInfo } from './objectTypes';
 import { publicObject, recordsInIdOrder } from './records';
 import type { CrmRecord, Portal } from './store';
 import { coerceInput, liveProperty, timeValueMs } from './values';
@@ -188,7 +188,7 @@ function compare(kind: Kind, a: string, b: string): number {
  */
 function valuesOf(portal: Portal, type: ObjectTypeInfo, record: CrmRecord, propertyName: string, def: PropertyDefinition | undefined): string[] {
   if (propertyName.startsWith('associations.')) {
-    const toType = objectTypeOf(propertyName.slice('associations.'.length));
+    const toType = portal.objectType(propertyName.slice('associations.'.length));
     return toType ? portal.associations.list(type.id, record.id, toType.id).map((a) => a.toId) : [];
   }
   const value = record.properties[propertyName];
@@ -255,11 +255,18 @@ function matchesFilter(portal: Portal, type: ObjectTypeInfo, record: CrmRecord, 
   }
 }
 
+/** A custom object's `query` looks in its schema's searchable properties and its primary display property. */
+function queryPropertiesOf(portal: Portal, type: ObjectTypeInfo): string[] {
+  const schema = type.custom ? portal.schemas.byObjectTypeId(type.id) : undefined;
+  if (!schema) return QUERY_PROPERTIES[type.name] ?? [];
+  return [...new Set([...schema.searchableProperties, ...(schema.primaryDisplayProperty ? [schema.primaryDisplayProperty] : [])])];
+}
+
 /** `query`: every word must prefix a token of one of the type's default searchable properties. */
-function matchesQuery(type: ObjectTypeInfo, record: CrmRecord, query: string): boolean {
+function matchesQuery(queryProperties: string[], record: CrmRecord, query: string): boolean {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return true;
-  const tokens = (QUERY_PROPERTIES[type.name] ?? []).flatMap((p) => (record.properties[p] ? [...tokensOf(record.properties[p]!)] : []));
+  const tokens = queryProperties.flatMap((p) => (record.properties[p] ? [...tokensOf(record.properties[p]!)] : []));
   return terms.every((term) => tokens.some((t) => t.startsWith(term)));
 }
 
@@ -287,10 +294,11 @@ function sortRecords(portal: Portal, type: ObjectTypeInfo, records: CrmRecord[],
 /** Runs a search; the body of the 200 answer (crm-objects-v3 CollectionResponseWithTotalSimplePublicObject). */
 export function searchRecords(portal: Portal, type: ObjectTypeInfo, body: unknown): Record<string, unknown> {
   const request = parseSearchRequest(body);
+  const queryProperties = queryPropertiesOf(portal, type);
   const matching = recordsInIdOrder(portal, type).filter(
     (r) =>
       !r.archived &&
-      (request.query === undefined || matchesQuery(type, r, request.query)) &&
+      (request.query === undefined || matchesQuery(queryProperties, r, request.query)) &&
       (request.filterGroups.length === 0 || request.filterGroups.some((group) => group.every((f) => matchesFilter(portal, type, r, f)))),
   );
   const sorted = sortRecords(portal, type, matching, request.sorts);

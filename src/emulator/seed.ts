@@ -2,12 +2,14 @@ import { PARENT_TO_CHILD_COMPANY } from './associationTypes';
 import { objectTypeOf, type ObjectTypeInfo } from './objectTypes';
 import type { SeedSizes } from './options';
 import { Random } from './random';
+import { seedDemoCustomObject } from './seedCustomObjects';
 import type { CrmRecord, HistoryEntry, Owner, PipelineStage, Portal } from './store';
 
 /**
  * Deterministic demo data for a portal: owners, companies (some with parent companies), contacts with a primary
- * company, deals with companies, contacts and line items, tickets, products and engagements. The same sizes and
- * seed value always give the same records, ids, values and associations.
+ * company, deals with companies, contacts and line items, tickets, products, engagements and the custom object
+ * `cars` (seedCustomObjects.ts). The same sizes and seed value always give the same records, ids, values and
+ * associations.
  *
  * Values are stored as HubSpot stores them: every value a string, numbers as decimal strings, booleans
  * `true`/`false`, datetimes as ISO-8601 with milliseconds, `date` properties as midnight-UTC epoch ms,
@@ -627,4 +629,6 @@ export function seedPortal(portal: Portal, sizes: SeedSizes, seedValue: number):
   seeder.seedDeals(sizes.deals);
   seeder.seedTickets(sizes.tickets);
   seeder.seedEngagements(sizes.engagements);
+  // Last, and from a random stream of its own: the custom object changes nothing seeded before it.
+  if (sizes.cars) seedDemoCustomObject(portal, sizes.cars, seedValue);
 }

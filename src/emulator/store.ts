@@ -1,6 +1,7 @@
 import { AssociationTypeDef, defaultAssociationTypes } from './associationTypes';
+import { CustomObjectSchemas } from './customObjects';
 import { defaultPropertiesOf, PropertyDefinition } from './defaultProperties';
-import { OBJECT_TYPES, ObjectTypeInfo } from './objectTypes';
+import { OBJECT_TYPES, ObjectTypeInfo, objectTypeOf } from './objectTypes';
 
 /** One entry of a property's history (crm-objects-v3 `ValueWithTimestamp`). */
 export interface HistoryEntry {
@@ -98,9 +99,19 @@ export class AssociationStore {
     return this.typesBetween(fromTypeId, toTypeId).find((d) => d.typeId === typeId);
   }
 
-  /** The unlabeled HubSpot-defined type of a pair (the "default association"), if the pair has one. */
+  /**
+   * The unlabeled type of a pair (the "default association"), if the pair has one: HubSpot's own for standard
+   * types, the USER_DEFINED one a schema made for a custom object.
+   */
   defaultType(fromTypeId: string, toTypeId: string): AssociationTypeDef | undefined {
-    return this.typesBetween(fromTypeId, toTypeId).find((d) => d.category === 'HUBSPOT_DEFINED' && d.label === null);
+    const types = this.typesBetween(fromTypeId, toTypeId);
+    return types.find((d) => d.category === 'HUBSPOT_DEFINED' && d.label === null) ?? types.find((d) => d.label === null);
+  }
+
+  /** Drops one direction of an association type; associations still carrying it drop it at read time. */
+  removeTypeDef(fromTypeId: string, toTypeId: string, typeId: number): void {
+    const key = `${fromTypeId}|${toTypeId}`;
+    this.types.set(key, (this.types.get(key) ?? []).filter((d) => d.typeId !== typeId));
   }
 
   /** Adds one association type between two records, and its inverse. Returns false if the type is unknown. */
@@ -196,10 +207,13 @@ export class Portal {
   readonly mergedInto = new Map<string, string>();
   /** Emails removed by GDPR delete; HubSpot blocks them from being recreated. */
   readonly gdprBlocklist = new Set<string>();
+  /** Custom object types (Schemas API); their records, properties and groups sit in the maps above. */
+  readonly schemas: CustomObjectSchemas;
   details: AccountDetails;
   private nextRecordId = 1;
 
   constructor(readonly portalId: number) {
+    this.schemas = new CustomObjectSchemas(portalId);
     this.details = {
       portalId,
       accountType: 'STANDARD',
@@ -220,6 +234,30 @@ export class Portal {
         new Map([[`${type.singular}information`, { name: `${type.singular}information`, label: `${labelOf(type.singular)} information`, displayOrder: 0, archived: false }]]),
       );
     }
+  }
+
+  /**
+   * The object type a path segment names in this portal: a standard type (by name, singular or `0-<n>`), else a
+   * live custom object type (by `2-<n>`, fully qualified name or name). Standard types resolve first, with one
+   * map lookup, so their routes pay nothing for custom objects.
+   */
+  objectType(segment: string): ObjectTypeInfo | undefined {
+    return objectTypeOf(segment) ?? this.schemas.liveType(segment);
+  }
+
+  /** Gives a new (custom) object type its record, property and property group maps. */
+  addObjectType(type: ObjectTypeInfo, properties: PropertyDefinition[], group: PropertyGroup): void {
+    this.records.set(type.id, new Map());
+    this.properties.set(type.id, new Map(properties.map((p) => [p.name, p])));
+    this.propertyGroups.set(type.id, new Map([[group.name, group]]));
+  }
+
+  /** Forgets an object type's records (and their associations), properties and groups (schema purge). */
+  removeObjectType(type: ObjectTypeInfo): void {
+    for (const id of this.records.get(type.id)?.keys() ?? []) this.associations.removeRecord(type.id, id);
+    this.records.delete(type.id);
+    this.properties.delete(type.id);
+    this.propertyGroups.delete(type.id);
   }
 
   /** Record ids are numeric strings, unique across the portal's object types, like HubSpot's. */

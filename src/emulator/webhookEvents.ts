@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { callerOf } from './context';
-import { OBJECT_TYPES, objectTypeOf, type ObjectTypeInfo } from './objectTypes';
+import { OBJECT_TYPES, type ObjectTypeInfo } from './objectTypes';
 import { lookupRecord, resolveMergedId } from './records';
 import type { EmulatorState } from './state';
 import type { CrmRecord, HistoryEntry, Portal } from './store';
@@ -72,7 +72,8 @@ function propertyChanges(portal: Portal, type: ObjectTypeInfo, snap: RecordSnaps
 function creationChanges(portal: Portal, type: ObjectTypeInfo, record: CrmRecord): CrmChange[] {
   const created = change(portal, type, 'creation', { objectId: Number(record.id), changeFlag: 'CREATED', changeSource: 'API' });
   const values = propertyChanges(portal, type, { record, heads: {}, archived: false });
-  const links = OBJECT_TYPES.flatMap((other) => {
+  // Standard types and the portal's custom object types (`object.*` events with their `2-<n>` objectTypeId).
+  const links = [...OBJECT_TYPES, ...portal.schemas.list().map((s) => s.type)].flatMap((other) => {
     const now = associationList(portal, type, record.id, other);
     // Seen from the other end, the association to the new record is new too.
     const farEnds = [...now.keys()].flatMap((farId) => {
@@ -136,9 +137,9 @@ function gdprWatch(type: ObjectTypeInfo, body: Json): Watch {
 const OBJECT_PATH = /^\/crm\/v3\/objects\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/i;
 
 /** The object routes that write: create, update, archive, their batch forms, upsert, merge and GDPR delete. */
-function objectWatch(req: Request): Watch | undefined {
+function objectWatch(req: Request, portal: Portal): Watch | undefined {
   const m = OBJECT_PATH.exec(req.path);
-  const type = m && objectTypeOf(decoded(m[1]!) ?? '');
+  const type = m && portal.objectType(decoded(m[1]!) ?? '');
   if (!m || !type) return undefined;
   const [, , second, third] = m;
   const body = isObject(req.body) ? req.body : {};
@@ -244,11 +245,11 @@ const RECORD_LINK_PATH = /^\/crm\/v4\/objects\/([^/]+)\/([^/]+)\/associations\/(
 const BATCH_LINK_PATH = /^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/(create|associate\/default|archive|labels\/archive)\/?$/i;
 
 /** The association routes that write: per record PUT (labelled or default) and DELETE, and the batch writes. */
-function associationWatch(req: Request): Watch | undefined {
+function associationWatch(req: Request, portal: Portal): Watch | undefined {
   const single = RECORD_LINK_PATH.exec(req.path);
   if (single && (req.method === 'PUT' || req.method === 'DELETE')) {
-    const from = objectTypeOf(decoded(single[1]!) ?? '');
-    const to = objectTypeOf(decoded(single[3]!) ?? '');
+    const from = portal.objectType(decoded(single[1]!) ?? '');
+    const to = portal.objectType(decoded(single[3]!) ?? '');
     const fromId = decoded(single[2]!);
     const toId = decoded(single[4]!);
     if (!from || !to || !fromId || !toId) return undefined;
@@ -256,8 +257,8 @@ function associationWatch(req: Request): Watch | undefined {
   }
   const batch = req.method === 'POST' ? BATCH_LINK_PATH.exec(req.path) : null;
   if (!batch) return undefined;
-  const from = objectTypeOf(decoded(batch[1]!) ?? '');
-  const to = objectTypeOf(decoded(batch[2]!) ?? '');
+  const from = portal.objectType(decoded(batch[1]!) ?? '');
+  const to = portal.objectType(decoded(batch[2]!) ?? '');
   if (!from || !to) return undefined;
   return linksWatch(() =>
     inputsOf(req).flatMap((input) => {
@@ -288,9 +289,10 @@ function onAnswer(res: Response, done: (answer: unknown) => void): void {
 /** Express middleware for the HubSpot routes (after auth): successful CRM writes become webhook deliveries. */
 export function webhookEventCapture(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const watch = objectWatch(req) ?? associationWatch(req);
+    const portal = callerOf(res).portal;
+    const watch = objectWatch(req, portal) ?? associationWatch(req, portal);
     if (!watch) return next();
-    const changesOf = watch(callerOf(res).portal);
+    const changesOf = watch(portal);
     onAnswer(res, (answer) => {
       if (res.statusCode >= 300) return;
       const changes = changesOf(answer);

@@ -40,13 +40,26 @@ const bodyOf = (req: Request) => (req.body && typeof req.body === 'object' ? (re
 
 /**
  * The emulator's own control surface (not part of HubSpot's API): fault injection, latency, rate limits,
- * the request log and a reset to the seeded state. Paths start with `/__emulator`.
+ * the request log and a reset to the seeded state (custom object schemas included: a reset brings back the seeded
+ * `cars` and drops schemas created since). Paths start with `/__emulator`.
  */
 export function adminRoutes(state: EmulatorState): Router {
   const r = Router();
   r.get('/config', (_req, res) => {
     const { faults, latency, rateLimit, seed, seedValue, timeoutFaultMs } = state.options;
-    res.json({ faults, latency, rateLimit, seed, seedValue, timeoutFaultMs, portals: [...state.portals.keys()] });
+    // Each portal's custom object types (the seeded `cars` and any created since), so a test or a developer can see them.
+    const customObjects = Object.fromEntries(
+      [...state.portals.values()].map((portal) => [
+        portal.portalId,
+        [...portal.schemas.list(false), ...portal.schemas.list(true)].map((s) => ({
+          objectTypeId: s.objectTypeId,
+          fullyQualifiedName: s.fullyQualifiedName,
+          archived: s.archived,
+          records: portal.recordsOf(s.type).size,
+        })),
+      ]),
+    );
+    res.json({ faults, latency, rateLimit, seed, seedValue, timeoutFaultMs, portals: [...state.portals.keys()], customObjects });
   });
   r.put('/faults', (req, res) => {
     const body = bodyOf(req);

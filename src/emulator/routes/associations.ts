@@ -2,11 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import type { AssociationTypeDef } from '../associationTypes';
 import { portalOf, queryInt, queryString, requireScope } from '../context';
 import { conflict, HubSpotHttpError, notFound, standardError, validationError, type StandardError } from '../errors';
-import { objectTypeOf, type ObjectTypeInfo } from '../objectTypes';
+import type { ObjectTypeInfo } from '../objectTypes';
 import type { AssociationStore, Portal } from '../store';
 
 /**
  * Associations v4 (crm-associations-v4.json) and association labels (crm-associations-schema-v4.json).
+ *
+ * Object types are those of the caller's portal: the standard ones and its custom objects (`2-<n>` or fully
+ * qualified name), whose schema-made types are USER_DEFINED and unlabeled, one per direction.
  *
  * Reads see the store's two-way graph; writes go through AssociationStore, which keeps the inverse direction.
  * HubSpot behaviours kept on purpose:
@@ -47,8 +50,9 @@ function param(req: Request, name: string): string {
   return String(req.params[name] ?? '');
 }
 
-function objectTypeParam(segment: string): ObjectTypeInfo {
-  const type = objectTypeOf(segment);
+/** The object type of a path segment in the caller's portal (standard or custom); HubSpot's 400 otherwise. */
+function objectTypeParam(res: Response, segment: string): ObjectTypeInfo {
+  const type = portalOf(res).objectType(segment);
   if (!type) throw validationError(`Unable to infer object type from: ${segment}`);
   return type;
 }
@@ -318,8 +322,8 @@ function recordRoutes(r: Router): void {
   const base = '/crm/v4/objects/:objectType/:objectId/associations';
 
   r.get(`${base}/:toObjectType`, (req, res) => {
-    const from = objectTypeParam(param(req, 'objectType'));
-    const to = objectTypeParam(param(req, 'toObjectType'));
+    const from = objectTypeParam(res, param(req, 'objectType'));
+    const to = objectTypeParam(res, param(req, 'toObjectType'));
     requireObjectScopes(res, 'read', from, to);
     const limit = queryInt(req, 'limit', PAGE_SIZE, 1, PAGE_SIZE);
     const after = cursorOf(queryString(req, 'after'));
@@ -331,8 +335,8 @@ function recordRoutes(r: Router): void {
 
   r.put(`${base}/default/:toObjectType/:toObjectId`, (req, res) => {
     const startedAt = new Date().toISOString();
-    const from = objectTypeParam(param(req, 'objectType'));
-    const to = objectTypeParam(param(req, 'toObjectType'));
+    const from = objectTypeParam(res, param(req, 'objectType'));
+    const to = objectTypeParam(res, param(req, 'toObjectType'));
     requireObjectScopes(res, 'write', from, to);
     const portal = portalOf(res);
     const def = defaultTypeOf(portal.associations, from, to);
@@ -342,8 +346,8 @@ function recordRoutes(r: Router): void {
   });
 
   r.put(`${base}/:toObjectType/:toObjectId`, (req, res) => {
-    const from = objectTypeParam(param(req, 'objectType'));
-    const to = objectTypeParam(param(req, 'toObjectType'));
+    const from = objectTypeParam(res, param(req, 'objectType'));
+    const to = objectTypeParam(res, param(req, 'toObjectType'));
     requireObjectScopes(res, 'write', from, to);
     const portal = portalOf(res);
     const specs = associationSpecs(req.body, 'body');
@@ -353,8 +357,8 @@ function recordRoutes(r: Router): void {
   });
 
   r.delete(`${base}/:toObjectType/:toObjectId`, (req, res) => {
-    const from = objectTypeParam(param(req, 'objectType'));
-    const to = objectTypeParam(param(req, 'toObjectType'));
+    const from = objectTypeParam(res, param(req, 'objectType'));
+    const to = objectTypeParam(res, param(req, 'toObjectType'));
     requireObjectScopes(res, 'write', from, to);
     const portal = portalOf(res);
     const pair = livePair(portal, from, objectIdParam(param(req, 'objectId'), from), to, objectIdParam(param(req, 'toObjectId'), to));
@@ -366,11 +370,11 @@ function recordRoutes(r: Router): void {
 /** Batch operations under `/crm/v4/associations/{fromObjectType}/{toObjectType}/batch`. */
 function batchRoutes(r: Router): void {
   const base = '/crm/v4/associations/:fromObjectType/:toObjectType/batch';
-  const typesOf = (req: Request) => ({ from: objectTypeParam(param(req, 'fromObjectType')), to: objectTypeParam(param(req, 'toObjectType')) });
+  const typesOf = (req: Request, res: Response) => ({ from: objectTypeParam(res, param(req, 'fromObjectType')), to: objectTypeParam(res, param(req, 'toObjectType')) });
 
   r.post(`${base}/read`, (req, res) => {
     const startedAt = new Date().toISOString();
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireObjectScopes(res, 'read', from, to);
     const inputs = inputsOf(req, BATCH_READ_MAX_INPUTS).map((input, i) => ({
       id: publicObjectId(input, `inputs[${i}]`),
@@ -398,7 +402,7 @@ function batchRoutes(r: Router): void {
 
   r.post(`${base}/create`, (req, res) => {
     const startedAt = new Date().toISOString();
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireObjectScopes(res, 'write', from, to);
     const inputs = inputsOf(req).map((input, i) => ({
       fromId: publicObjectId(input.from, `inputs[${i}].from`),
@@ -421,7 +425,7 @@ function batchRoutes(r: Router): void {
 
   r.post(`${base}/associate/default`, (req, res) => {
     const startedAt = new Date().toISOString();
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireObjectScopes(res, 'write', from, to);
     const inputs = inputsOf(req).map((input, i) => ({
       fromId: publicObjectId(input.from, `inputs[${i}].from`),
@@ -444,7 +448,7 @@ function batchRoutes(r: Router): void {
   });
 
   r.post(`${base}/archive`, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireObjectScopes(res, 'write', from, to);
     const inputs = inputsOf(req).map((input, i) => {
       if (!Array.isArray(input.to)) throw validationError(`inputs[${i}].to must be an array of {id}`);
@@ -464,7 +468,7 @@ function batchRoutes(r: Router): void {
   });
 
   r.post(`${base}/labels/archive`, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireObjectScopes(res, 'write', from, to);
     const portal = portalOf(res);
     // Every input is checked before anything is removed: this route has no partial-success answer.
@@ -485,17 +489,17 @@ function batchRoutes(r: Router): void {
 /** Association label definitions: `{prefix}/{fromObjectType}/{toObjectType}/labels`. */
 function labelRoutes(r: Router, prefix: string): void {
   const base = `${prefix}/:fromObjectType/:toObjectType/labels`;
-  const typesOf = (req: Request) => ({ from: objectTypeParam(param(req, 'fromObjectType')), to: objectTypeParam(param(req, 'toObjectType')) });
+  const typesOf = (req: Request, res: Response) => ({ from: objectTypeParam(res, param(req, 'fromObjectType')), to: objectTypeParam(res, param(req, 'toObjectType')) });
 
   r.get(base, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireSchemaScope(res, 'read', from);
     const defs = portalOf(res).associations.typesBetween(from.id, to.id);
     res.json({ results: [...defs].sort(byCategoryThenId).map((def) => specWithLabel(def, true)) });
   });
 
   r.post(base, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireSchemaScope(res, 'write', from);
     const body = labelBody(req.body, ['label', 'name'], ['inverseLabel']);
     const created = createLabel(portalOf(res).associations, from, to, body.name!, body.label!, body.inverseLabel);
@@ -503,7 +507,7 @@ function labelRoutes(r: Router, prefix: string): void {
   });
 
   r.put(base, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireSchemaScope(res, 'write', from);
     const body = labelBody(req.body, ['label'], ['inverseLabel']);
     const typeId = isRecord(req.body) ? req.body.associationTypeId : undefined;
@@ -521,7 +525,7 @@ function labelRoutes(r: Router, prefix: string): void {
   });
 
   r.delete(`${base}/:associationTypeId`, (req, res) => {
-    const { from, to } = typesOf(req);
+    const { from, to } = typesOf(req, res);
     requireSchemaScope(res, 'write', from);
     const raw = param(req, 'associationTypeId');
     const typeId = Number(raw);
@@ -529,8 +533,8 @@ function labelRoutes(r: Router, prefix: string): void {
     const store = portalOf(res).associations;
     const def = userDefinedType(store, from, to, typeId, () => notFound(`${typeId} is not an association type between ${from.name} and ${to.name}.`));
     // Associations still carrying the type drop it at read time: reads skip type ids without a definition.
-    removeTypeDef(store, def.fromTypeId, def.toTypeId, def.typeId);
-    removeTypeDef(store, def.toTypeId, def.fromTypeId, def.inverseTypeId);
+    store.removeTypeDef(def.fromTypeId, def.toTypeId, def.typeId);
+    store.removeTypeDef(def.toTypeId, def.fromTypeId, def.inverseTypeId);
     res.status(204).end();
   });
 }
@@ -562,6 +566,8 @@ function userDefinedType(
   const def = store.typeDef(from.id, to.id, typeId);
   if (!def) throw missing();
   if (def.category !== 'USER_DEFINED') throw validationError(`Association type ${typeId} is ${def.category}: it cannot be changed or deleted.`);
+  // A custom object's unlabeled types belong to its schema: they go with `DELETE …/schemas/{objectType}/associations/{id}`.
+  if (def.label === null) throw validationError(`Association type ${typeId} was defined by a custom object schema: change it through the Schemas API.`);
   return def;
 }
 
@@ -587,11 +593,6 @@ function createLabel(store: AssociationStore, from: ObjectTypeInfo, to: ObjectTy
   const inverse: AssociationTypeDef = { ...forward, fromTypeId: to.id, toTypeId: from.id, typeId: inverseTypeId, inverseTypeId: typeId, label: inverseLabel ?? label };
   store.addTypeDef(inverse);
   return [forward, inverse];
-}
-
-function removeTypeDef(store: AssociationStore, fromTypeId: string, toTypeId: string, typeId: number): void {
-  const key = `${fromTypeId}|${toTypeId}`;
-  store.types.set(key, (store.types.get(key) ?? []).filter((d) => d.typeId !== typeId));
 }
 
 /** `POST /crm/v4/associations/usage/high-usage-report/{userId}`: the report is "queued" for a portal user. */

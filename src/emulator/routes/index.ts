@@ -6,6 +6,7 @@ import { objectRoutes } from './objects';
 import { ownerRoutes } from './owners';
 import { pipelineRoutes } from './pipelines';
 import { propertyRoutes } from './properties';
+import { schemaRoutes } from './schemas';
 
 /** Every HubSpot API family the emulator implements, each in its own module. */
 export function hubspotRoutes(): Router {
@@ -15,6 +16,7 @@ export function hubspotRoutes(): Router {
   router.use(associationRoutes());
   router.use(pipelineRoutes());
   router.use(propertyRoutes());
+  router.use(schemaRoutes());
   router.use(ownerRoutes());
   router.use(fileRoutes());
   return router;

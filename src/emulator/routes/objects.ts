@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { portalOf, queryBool, queryInt, queryList, queryString, requireScope } from '../context';
 import { HubSpotHttpError, notFound, standardError, validationError, type StandardError } from '../errors';
-import { objectTypeOf, type ObjectTypeInfo } from '../objectTypes';
+import type { ObjectTypeInfo } from '../objectTypes';
 import {
   archiveRecord,
   checkIdProperty,
@@ -23,7 +23,8 @@ import type { CrmRecord } from '../store';
 
 /**
  * CRM objects v3 (crm-objects-v3.json and the per-object specs): list, read, create, update, archive, the
- * batch operations, merge, GDPR delete and search, for every standard object type by name or type id.
+ * batch operations, merge, GDPR delete and search, for every standard object type by name or type id, and for
+ * the portal's custom object types by `2-<n>` id, fully qualified name or name.
  */
 
 const BASE = '/crm/v3/objects/:objectType';
@@ -36,10 +37,13 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The object type of the path; HubSpot answers an unknown one with 400 `Unable to infer object type from: x`. */
-function objectTypeParam(req: Request): ObjectTypeInfo {
+/**
+ * The object type of the path in the caller's portal, standard or custom (`2-<n>`, `p<portalId>_<name>`);
+ * HubSpot answers an unknown one with 400 `Unable to infer object type from: x`.
+ */
+function objectTypeParam(req: Request, res: Response): ObjectTypeInfo {
   const segment = String(req.params.objectType);
-  const type = objectTypeOf(segment);
+  const type = portalOf(res).objectType(segment);
   if (!type) throw validationError(`Unable to infer object type from: ${segment}`);
   return type;
 }
@@ -49,7 +53,8 @@ function objectTypeParam(req: Request): ObjectTypeInfo {
  * (`crm.objects.notes.read`), and the legacy `tickets` / `e-commerce` scopes the specs still list.
  */
 function objectScopes(type: ObjectTypeInfo, access: 'read' | 'write'): string[] {
-  const scopes = new Set([`crm.objects.${type.scope}.${access}`, `crm.objects.${type.name}.${access}`]);
+  // Custom objects: `crm.objects.custom.<access>` only (their name is no scope).
+  const scopes = new Set([`crm.objects.${type.scope}.${access}`, ...(type.custom ? [] : [`crm.objects.${type.name}.${access}`])]);
   if (type.id === '0-5') scopes.add('tickets');
   if (type.id === '0-7' || type.id === '0-8') scopes.add('e-commerce');
   return [...scopes];
@@ -57,7 +62,7 @@ function objectScopes(type: ObjectTypeInfo, access: 'read' | 'write'): string[] 
 
 /** Resolves the path's object type and checks the token's scope for it. */
 function typeFor(req: Request, res: Response, access: 'read' | 'write'): ObjectTypeInfo {
-  const type = objectTypeParam(req);
+  const type = objectTypeParam(req, res);
   requireScope(res, ...objectScopes(type, access));
   return type;
 }

@@ -3,7 +3,7 @@ import { portalOf, queryBool, queryList, queryString } from '../context';
 import type { PropertyDefinition } from '../defaultProperties';
 import { conflict, HubSpotHttpError, notFound, standardError, validationError, type StandardError } from '../errors';
 import { bodyObject, InputProblems, readEnum } from '../inputProblems';
-import { objectTypeOf, type ObjectTypeInfo } from '../objectTypes';
+import type { ObjectTypeInfo } from '../objectTypes';
 import {
   DATA_SENSITIVITIES,
   readGroupCreate,
@@ -13,7 +13,7 @@ import {
   readPropertyUpdate,
   type DataSensitivity,
 } from '../propertyInput';
-import { effectiveOptions } from '../propertyOptions';
+import { renderProperty } from '../propertyOptions';
 import { requireSchemaRead, requireSchemaWrite } from '../schemaScopes';
 import type { Portal, PropertyGroup } from '../store';
 
@@ -24,9 +24,11 @@ function target(req: Request, res: Response, opts: { write: boolean }): { portal
   if (opts.write) requireSchemaWrite(res);
   else requireSchemaRead(res);
   const segment = String(req.params.objectType);
-  const type = objectTypeOf(segment);
+  const portal = portalOf(res);
+  // Standard types and the portal's live custom object types (`2-<n>`, fully qualified name or name).
+  const type = portal.objectType(segment);
   if (!type) throw validationError(`Unable to infer object type from: ${segment}`);
-  return { portal: portalOf(res), type };
+  return { portal, type };
 }
 
 const groupsOf = (portal: Portal, type: ObjectTypeInfo): Map<string, PropertyGroup> => {
@@ -40,12 +42,6 @@ const liveGroup = (portal: Portal, type: ObjectTypeInfo) => (name: string) => {
   return group !== undefined && !group.archived;
 };
 
-/** The property as the API shows it: enumeration options resolved (pipelines, stages, owners), no shared references. */
-function renderProperty(portal: Portal, type: ObjectTypeInfo, def: PropertyDefinition): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone({ ...def, options: effectiveOptions(portal, type, def) });
-  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
-  return out;
-}
 
 const renderGroup = (g: PropertyGroup) => ({ name: g.name, label: g.label, displayOrder: g.displayOrder, archived: g.archived });
 

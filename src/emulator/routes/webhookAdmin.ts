@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { conflict, notFound, validationError } from '../errors';
-import { objectTypeOf } from '../objectTypes';
 import { nowIso, publicObject, resolveMergedId } from '../records';
 import type { EmulatorState } from '../state';
 import { restoreChange } from '../webhookEvents';
@@ -28,7 +27,7 @@ export function webhookAdminRoutes(state: EmulatorState): Router {
   r.post('/portals/:portalId/objects/:objectType/:objectId/restore', (req, res) => {
     const portal = state.portals.get(Number(req.params.portalId));
     if (!portal) throw notFound(`Portal ${req.params.portalId} has not been used yet.`);
-    const type = objectTypeOf(String(req.params.objectType));
+    const type = portal.objectType(String(req.params.objectType));
     if (!type) throw validationError(`Unable to infer object type from: ${req.params.objectType}`);
     const record = portal.recordsOf(type).get(resolveMergedId(portal, type, String(req.params.objectId)));
     if (!record || !record.archived) throw notFound(`${type.singular} ${req.params.objectId} is not in the recycle bin.`);
