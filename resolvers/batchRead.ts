@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../src/context';
-import { loadRecord } from '../src/crm/connections';
+import { loadRecord, prefetchAssociations } from '../src/crm/connections';
 import { toRecord, type CrmRecord } from '../src/crm/record';
 import { CRM_TYPES, type CrmTypeInfo } from '../src/crm/registry';
 import { needsOf } from '../src/graphql/selection';
@@ -41,11 +41,12 @@ async function byUniqueProperty(ctx: GatewayContext, t: CrmTypeInfo, ids: string
   return ids.map((id) => found.get(id.toLowerCase()) ?? failed.get(id) ?? notFoundError(t.objectType, id));
 }
 
-function byIds(t: CrmTypeInfo) {
+export function byIds(t: CrmTypeInfo) {
   return async (_root: unknown, { ids, idProperty }: { ids: string[]; idProperty?: string | null }, ctx: GatewayContext, info: GraphQLResolveInfo) => {
     if (ids.length > MAX_IDS) throw new GraphQLError(`ids: at most ${MAX_IDS} ids, got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
     if (idProperty) return byUniqueProperty(ctx, t, ids, idProperty, info);
     // One promise per id: a missing one becomes a null entry with its own NOT_FOUND error.
+    prefetchAssociations(ctx, ids.map((id) => ({ toObjectType: t.objectType, toId: id })), info);
     return ids.map((id) => loadRecord(ctx, t.objectType, id, info));
   };
 }

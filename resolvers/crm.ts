@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../src/context';
-import { associationConnection, canonicalType, graphqlTypeOf, loadRecord, type AssociationConnectionDto, type AssociationEdgeDto } from '../src/crm/connections';
+import { associationConnection, canonicalType, graphqlTypeOf, loadRecord, prefetchAssociations, type AssociationConnectionDto, type AssociationEdgeDto } from '../src/crm/connections';
 import type { CrmRecord } from '../src/crm/record';
 import { toRecord } from '../src/crm/record';
-import { CRM_TYPES, type CrmTypeInfo } from '../src/crm/registry';
+import { CRM_TYPES, type AssociationField, type CrmTypeInfo } from '../src/crm/registry';
 import { notFoundError } from '../src/loaders/objects';
 import { decodeCursor, encodeCursor, globalId, pageSize, parseGlobalId } from '../src/graphql/ids';
 import { connectionNeeds, needsOf } from '../src/graphql/selection';
@@ -11,7 +11,8 @@ import { HubSpotError } from '../src/hubspot/errors';
 
 type Args = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Resolver = (parent: any, args: Args, ctx: GatewayContext, info: GraphQLResolveInfo) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
-type ResolverMap = Record<string, Record<string, Resolver | { __resolveType: (v: CrmRecord) => string }>>;
+type TypeResolver = (v: CrmRecord, ctx: unknown, info: GraphQLResolveInfo) => string;
+type ResolverMap = Record<string, Record<string, Resolver | TypeResolver>>;
 
 /** HubSpot's list endpoint serves at most 100 records a page. */
 const MAX_LIST_PAGE = 100;
@@ -31,11 +32,17 @@ const recordFields: Record<string, Resolver> = {
 };
 
 const edgeFields: Record<string, Resolver> = {
-  node: (edge: AssociationEdgeDto, _args, ctx, info) => loadRecord(ctx, edge.toObjectType, edge.toId, info),
+  node: (edge: AssociationEdgeDto, _args, ctx, info) => {
+    prefetchAssociations(ctx, [edge], info);
+    return loadRecord(ctx, edge.toObjectType, edge.toId, info);
+  },
 };
 
 const associationConnectionFields: Record<string, Resolver> = {
-  nodes: (conn: AssociationConnectionDto, _args, ctx, info) => conn.edges.map((e) => loadRecord(ctx, e.toObjectType, e.toId, info)),
+  nodes: (conn: AssociationConnectionDto, _args, ctx, info) => {
+    prefetchAssociations(ctx, conn.edges, info);
+    return conn.edges.map((e) => loadRecord(ctx, e.toObjectType, e.toId, info));
+  },
 };
 
 /** A HubSpot 404 on a root lookup is a null field with NOT_FOUND, not a failed request. */
@@ -49,8 +56,11 @@ function rethrowNotFound(objectType: string, id: string) {
 /** One record by id (batched) or by a unique property (one GET, primed into the loader). */
 async function recordById(ctx: GatewayContext, objectType: string, id: string, idProperty: string | null | undefined, info: GraphQLResolveInfo): Promise<CrmRecord> {
   const type = canonicalType(objectType);
-  if (!idProperty) return loadRecord(ctx, type, id, info);
-  const needs = needsOf(info, graphqlTypeOf(type));
+  if (!idProperty) {
+    prefetchAssociations(ctx, [{ toObjectType: type, toId: id }], info);
+    return loadRecord(ctx, type, id, info);
+  }
+  const needs = needsOf(info, graphqlTypeOf(type, info.schema));
   const o = await ctx.loaders
     .track(() => ctx.hubspot.objects.get(type, id, { idProperty, properties: needs.properties, propertiesWithHistory: needs.history }))
     .catch(rethrowNotFound(type, id));
@@ -64,7 +74,7 @@ async function recordList(ctx: GatewayContext, objectType: string, args: Args, i
   const type = canonicalType(objectType);
   const first = pageSize(args.first, MAX_LIST_PAGE);
   const cursor = decodeCursor(args.after);
-  const needs = connectionNeeds(info, graphqlTypeOf(type));
+  const needs = connectionNeeds(info, graphqlTypeOf(type, info.schema));
   if (first === 0) return { edges: [], pageInfo: { hasNextPage: true, endCursor: args.after ?? null } };
   // A cursor inside a HubSpot page (an edge's cursor) re-reads that page and skips the records already seen.
   const res = await ctx.loaders.track(() =>
@@ -87,17 +97,22 @@ async function recordList(ctx: GatewayContext, objectType: string, args: Args, i
 
 const connectionNodes: Record<string, Resolver> = { nodes: (conn: { edges: Array<{ node: CrmRecord }> }) => conn.edges.map((e) => e.node) };
 
+/** An association field: a page of associated records (batched per level), or the first one. */
+export function associationFieldResolver(a: AssociationField): Resolver {
+  return a.single
+    ? async (r: CrmRecord, _args, ctx, info) => {
+        const conn = await associationConnection(ctx, r, a.toObjectType, { first: 1 }, a.typeId);
+        const edge = conn.edges[0];
+        if (!edge) return null;
+        prefetchAssociations(ctx, [edge], info);
+        return loadRecord(ctx, edge.toObjectType, edge.toId, info);
+      }
+    : (r: CrmRecord, args, ctx) => associationConnection(ctx, r, a.toObjectType, args, a.typeId);
+}
+
 function typeResolvers(t: CrmTypeInfo): Record<string, Resolver> {
   const fields: Record<string, Resolver> = { ...recordFields };
-  for (const a of t.associations) {
-    fields[a.field] = a.single
-      ? async (r: CrmRecord, _args, ctx, info) => {
-          const conn = await associationConnection(ctx, r, a.toObjectType, { first: 1 }, a.typeId);
-          const edge = conn.edges[0];
-          return edge ? loadRecord(ctx, edge.toObjectType, edge.toId, info) : null;
-        }
-      : (r: CrmRecord, args, ctx) => associationConnection(ctx, r, a.toObjectType, args, a.typeId);
-  }
+  for (const a of t.associations) fields[a.field] = associationFieldResolver(a);
   for (const l of t.links) {
     fields[l.field] = (r: CrmRecord, _args, ctx, info) => {
       const p = r.properties;
@@ -125,14 +140,18 @@ function rootFields(t: CrmTypeInfo): Record<string, Resolver> {
   };
 }
 
-const resolveCrmType = (r: CrmRecord) => graphqlTypeOf(r.objectType);
+/**
+ * A record's GraphQL type. A request started on an older schema (before a portal schema reload added the type)
+ * gets GenericCrmObject for it rather than a type its schema does not have.
+ */
+const resolveCrmType: TypeResolver = (r, _ctx, info) => graphqlTypeOf(r.objectType, info.schema);
 
 export const crmResolvers: ResolverMap = {
   Node: { __resolveType: resolveCrmType },
   CrmObject: { __resolveType: resolveCrmType },
   GenericCrmObject: {
     ...recordFields,
-    associations: (r: CrmRecord, args, ctx) => associationConnection(ctx, r, args.toObjectType, args),
+    associations: (r: CrmRecord, args: Args, ctx: GatewayContext) => associationConnection(ctx, r, args.toObjectType, args),
   },
   CrmObjectAssociationEdge: edgeFields,
   CrmObjectAssociationConnection: associationConnectionFields,
@@ -140,6 +159,7 @@ export const crmResolvers: ResolverMap = {
   Query: {
     node: (_root, { id }, ctx, info) => {
       const { objectType, id: recordId } = parseGlobalId(id);
+      prefetchAssociations(ctx, [{ toObjectType: objectType, toId: recordId }], info);
       return loadRecord(ctx, objectType, recordId, info);
     },
     crmObject: (_root, { objectType, id, idProperty }, ctx, info) => recordById(ctx, objectType, id, idProperty, info),
@@ -147,10 +167,19 @@ export const crmResolvers: ResolverMap = {
   },
 };
 
+/** The resolvers of one CRM type: its fields, its connections' and its root fields (a portal's custom types use it too). */
+export function crmTypeResolvers(t: CrmTypeInfo): ResolverMap {
+  return {
+    [t.graphqlType]: typeResolvers(t),
+    [`${t.graphqlType}AssociationEdge`]: edgeFields,
+    [`${t.graphqlType}AssociationConnection`]: associationConnectionFields,
+    [`${t.graphqlType}Connection`]: connectionNodes,
+    Query: rootFields(t),
+  };
+}
+
 for (const t of CRM_TYPES) {
-  crmResolvers[t.graphqlType] = typeResolvers(t);
-  crmResolvers[`${t.graphqlType}AssociationEdge`] = edgeFields;
-  crmResolvers[`${t.graphqlType}AssociationConnection`] = associationConnectionFields;
-  crmResolvers[`${t.graphqlType}Connection`] = connectionNodes;
-  Object.assign(crmResolvers.Query!, rootFields(t));
+  const { Query, ...types } = crmTypeResolvers(t);
+  Object.assign(crmResolvers, types);
+  Object.assign(crmResolvers.Query!, Query);
 }

@@ -100,7 +100,7 @@ async function associationsOf(ctx: GatewayContext, objectType: string, list: Ass
   );
 }
 
-function mutationsOf(t: CrmTypeInfo): Record<string, Resolver> {
+export function mutationsOf(t: CrmTypeInfo): Record<string, Resolver> {
   const type = t.objectType;
   const typed = `${t.graphqlType}PropertiesInput`;
   const propsOf = (info: GraphQLResolveInfo, input: PropertyArgs) => toHubSpotProperties(info.schema, typed, input.properties, input.otherProperties);

@@ -1,6 +1,7 @@
 import type { GatewayContext } from '../src/context';
 import { canonicalType } from '../src/crm/connections';
 import { metadataKeys } from '../src/crm/metadata';
+import { definitionsChanged } from '../src/events/schemaChanges';
 import { metadataWrite, type RefusalFields } from '../src/crm/metadataWrite';
 import { checkGroupCreate, checkGroupUpdate, checkPropertyCreate, checkPropertyUpdate, updateNeedsDefinition } from '../src/crm/propertyDefinitionInput';
 import type { Resolvers } from '../src/generated/graphql';
@@ -16,6 +17,16 @@ const invalidateProperties = (ctx: GatewayContext, objectType: string) =>
 /** Runs one property or group write, then invalidates, so the payload and every later read see HubSpot's new state. */
 function propertyWrite<T>(ctx: GatewayContext, objectType: string, fields: RefusalFields, run: () => Promise<T>) {
   return metadataWrite(run, fields, () => invalidateProperties(ctx, objectType));
+}
+
+/**
+ * A property definition written: the portal's own schema (src/portalSchema) re-reads this type's properties, here
+ * and on the other instances, before the mutation answers — HubSpot sends no webhook for definition changes.
+ */
+async function definitionWrite<T>(ctx: GatewayContext, objectType: string, fields: RefusalFields, run: () => Promise<T>) {
+  const r = await propertyWrite(ctx, objectType, fields, run);
+  if (r.userErrors.length === 0) await definitionsChanged([objectType]);
+  return r;
 }
 
 /**
@@ -40,7 +51,7 @@ export const propertyMutationResolvers: Resolvers = {
       const body = checkPropertyCreate(input);
       if (!body.ok) return { propertyDefinition: null, userErrors: body.userErrors };
       const fields = { notFound: ['objectType'], conflict: ['input', 'name'], invalid: ['input'] };
-      const r = await propertyWrite(ctx, type, fields, () => ctx.hubspot.properties.create(type, body.value));
+      const r = await definitionWrite(ctx, type, fields, () => ctx.hubspot.properties.create(type, body.value));
       return { propertyDefinition: asDefinition(type, r.value), userErrors: r.userErrors };
     },
 
@@ -54,13 +65,13 @@ export const propertyMutationResolvers: Resolvers = {
         body = checkPropertyUpdate(input, current);
       }
       if (!body.ok) return { propertyDefinition: null, userErrors: body.userErrors };
-      const r = await propertyWrite(ctx, type, { notFound: ['name'], invalid: ['input'] }, () => ctx.hubspot.properties.update(type, name, body.value));
+      const r = await definitionWrite(ctx, type, { notFound: ['name'], invalid: ['input'] }, () => ctx.hubspot.properties.update(type, name, body.value));
       return { propertyDefinition: asDefinition(type, r.value), userErrors: r.userErrors };
     },
 
     propertyArchive: async (_root, { objectType, name }, ctx) => {
       const type = canonicalType(objectType);
-      const r = await propertyWrite(ctx, type, { notFound: ['name'], invalid: ['name'] }, () => ctx.hubspot.properties.archive(type, name));
+      const r = await definitionWrite(ctx, type, { notFound: ['name'], invalid: ['name'] }, () => ctx.hubspot.properties.archive(type, name));
       return { archivedName: r.userErrors.length ? null : name, userErrors: r.userErrors };
     },
 

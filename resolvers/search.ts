@@ -28,7 +28,7 @@ const selects = (info: GraphQLResolveInfo, field: string) => subFields(info, [fi
 async function searchConnection(ctx: GatewayContext, objectType: string, args: SearchArgs, info: GraphQLResolveInfo): Promise<SearchConnectionDto> {
   const plan = searchPlan(args);
   const type = canonicalType(objectType);
-  const needs = connectionNeeds(info, graphqlTypeOf(type));
+  const needs = connectionNeeds(info, graphqlTypeOf(type, info.schema));
   const resumeCursor = args.after ?? null;
   if (plan.first === 0 && !selects(info, 'totalCount') && !selects(info, 'pageInfo')) {
     return { edges: [], pageInfo: { hasNextPage: false, endCursor: resumeCursor }, totalCount: null };
@@ -62,9 +62,10 @@ type SearchResolver = (root: unknown, args: SearchArgs & { objectType?: string }
 const queryFields: Record<string, SearchResolver> = {
   searchCrmObjects: (_root, args, ctx, info) => searchConnection(ctx, args.objectType!, args, info),
 };
-for (const t of CRM_TYPES) {
-  queryFields[searchFieldOf(t)] = (_root, args, ctx, info) => searchConnection(ctx, t.objectType, args, info);
-}
+/** The search root field of one CRM type (a portal's custom types use it too). */
+export const searchResolverOf = (t: CrmTypeInfo): SearchResolver => (_root, args, ctx, info) => searchConnection(ctx, t.objectType, args, info);
+
+for (const t of CRM_TYPES) queryFields[searchFieldOf(t)] = searchResolverOf(t);
 
 /**
  * Search root fields: `search<Plural>` of every CRM type and the generic `searchCrmObjects`. The cast is needed

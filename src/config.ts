@@ -11,6 +11,10 @@ import type { CredentialMode } from './auth/credentials';
 import type { DeveloperApp } from './hubspot/webhooks';
 import { DEFAULT_EVENTS_CHANNEL } from './events/bus';
 import { SIGNATURE_VERSIONS, type SignatureVersion } from './webhooks/signature';
+import { parseApiKeyHashes } from './auth/apiKeys';
+import { DEFAULT_PORTAL_CLAIM, type CallerAuthConfig } from './auth/callers';
+import { jwksUrlProblem } from './auth/jwt';
+import type { TracingConfig } from './server/tracing';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -50,6 +54,8 @@ export interface Config {
   introspection: boolean;
   /** Serve the graph as an Apollo Federation 2 subgraph (src/graphql/federation.ts). Default false. */
   federation: boolean;
+  /** The configured portal's own schema: typed custom properties and custom objects (src/portalSchema). */
+  portalSchema: PortalSchemaConfig;
   /** Timeout of one upstream HTTP call, in ms. Default 30000. */
   upstreamTimeoutMs: number;
   /** Maximum concurrent connections to HubSpot per gateway instance. Default 32. */
@@ -90,6 +96,16 @@ export interface Config {
   };
   /** The webhook receiver, POST /webhooks/hubspot (src/webhooks/). */
   webhooks: WebhookConfig;
+  /** Who may call the gateway (src/auth/callers.ts): API keys, JWTs, or the explicit opt-out. */
+  callerAuth: CallerAuthConfig;
+  /** HTTP hardening of /graphql (see the README's Security section). */
+  http: HttpLimitsConfig;
+  /** Persisted queries (src/server/persistedQueries.ts): `apq` (default), `allow-list` (only the manifest's operations) or `off`. */
+  persistedQueries: { mode: PersistedQueriesMode; manifest?: string };
+  /** Prometheus metrics (src/server/metrics.ts): served on `path` when enabled. Default enabled, /metrics. */
+  metrics: { enabled: boolean; path: string };
+  /** OpenTelemetry traces (src/server/tracing.ts). Default off (otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracing: TracingConfig;
   /** Emulator options, used by `emulator` and by `serve` when the embedded emulator runs. */
   emulator: EmulatorOptions & {
     /** Emulator HTTP port. Default 4010 for `emulator`, 0 (any free port) when embedded. */
@@ -97,6 +113,32 @@ export interface Config {
     /** Emulator interface. Default 127.0.0.1. */
     host: string;
   };
+}
+
+export type PersistedQueriesMode = 'off' | 'apq' | 'allow-list';
+
+/** Limits and cross-origin policy of the GraphQL endpoint. */
+export interface HttpLimitsConfig {
+  /** CORS_ORIGINS: exact origins allowed to call from a browser. Default none (no CORS headers). */
+  corsOrigins: string[];
+  /** Largest request body, bytes (larger is 413). Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Largest `variables` of one operation as JSON, bytes (larger is 413 BAD_USER_INPUT). Default 256 KiB. */
+  maxVariablesBytes: number;
+  /** Time a client may take to send a request's headers and body, ms (Node's headersTimeout / requestTimeout). Default 30000. */
+  requestTimeoutMs: number;
+}
+
+/** Which portal's custom properties and objects the schema types, and how often it is read again. */
+export interface PortalSchemaConfig {
+  /** PORTAL_SCHEMA: extend the schema with the portal's own definitions. Default true. */
+  enabled: boolean;
+  /** Re-read the portal's definitions this often, seconds; 0 = only at start-up and on the gateway's own property writes. Default 300. */
+  refreshSeconds: number;
+  /** OAuth app mode: the installed portal whose schema is served. Default the installed portal with the lowest id. */
+  portalId?: number;
+  /** A token to read the schema with (required in pass-through mode, where the gateway holds none). Default none. */
+  token?: string;
 }
 
 /** OAuth app mode (src/auth/): the app, what its install asks for, and how its tokens are kept fresh. */
@@ -178,7 +220,16 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'NODE_ENV', default: '(unset)', description: 'production turns GraphiQL and introspection off unless set explicitly.' },
   { env: 'GRAPHIQL', default: 'true (false in production)', description: 'Serve GraphiQL (no network needed) on GET /graphql.' },
   { env: 'INTROSPECTION', default: 'true (false in production)', description: 'Allow introspection queries.' },
+  { env: 'PORTAL_SCHEMA', default: 'true', description: "Extend the schema with the configured portal's own custom properties (typed fields) and custom objects (types with associations, search and mutations), read from the Properties and Schemas APIs (see Your portal's own schema)." },
+  { env: 'PORTAL_SCHEMA_REFRESH_SECONDS', default: '300', description: "Re-read the portal's definitions this often and swap the schema when they changed (requests in flight finish on the old one); 0 = only at start-up and after the gateway's own property mutations." },
+  { env: 'PORTAL_SCHEMA_PORTAL_ID', default: '(the installed portal with the lowest id)', description: 'OAuth app mode: the installed portal whose custom properties and objects the schema types.' },
+  { env: 'PORTAL_SCHEMA_TOKEN', default: '(none)', description: "A HubSpot token (scopes: the types' schema reads) to read the portal's definitions with. Pass-through mode types a portal only with it; in the other modes it overrides the gateway's own credential. Never logged or echoed." },
   { env: 'FEDERATION', default: 'false', description: 'Serve the graph as an Apollo Federation 2 subgraph: CRM types become entities keyed by id, with _service and _entities (see Federation).' },
+  { env: 'METRICS', default: 'true', description: 'Serve Prometheus metrics (upstream calls, latencies, retries, 429s, cache hits, GraphQL durations and errors) on METRICS_PATH. They are not authenticated: keep the path off the public internet (see Observability).' },
+  { env: 'METRICS_PATH', default: '/metrics', description: 'Path of the Prometheus metrics.' },
+  { env: 'OTEL_TRACES', default: 'off (otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set)', description: 'OpenTelemetry traces of GraphQL operations and their HubSpot calls: otlp (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT), console (stdout) or off.' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: '(none)', description: 'Base URL of an OTLP/HTTP collector (spans go to <url>/v1/traces); setting it turns traces on.' },
+  { env: 'OTEL_SERVICE_NAME', default: 'hubspot-graphql', description: 'service.name of the spans.' },
   { env: 'UPSTREAM_TIMEOUT_MS', default: '30000', description: 'Timeout of one HubSpot HTTP call.' },
   { env: 'UPSTREAM_CONNECTIONS', default: '32', description: 'Maximum concurrent keep-alive connections to HubSpot per instance.' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM/SIGINT, time allowed for in-flight requests before exiting.' },
@@ -198,6 +249,19 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'MAX_QUERY_COST', default: '200', description: 'Most HubSpot calls one operation may be estimated to make (see Query cost); a costlier one is refused with COST_LIMIT before any call.' },
   { env: 'MAX_QUERY_DEPTH', default: '12', description: 'Deepest nesting of fields an operation may have (introspection fields not counted).' },
   { env: 'MAX_QUERY_ALIASES', default: '30', description: 'Most aliased fields an operation may have, counting a fragment\'s each time it is spread.' },
+  { env: 'API_KEY_HASHES', default: '(none)', description: 'Caller authentication with API keys: comma-separated sha256:<hex>[@<portalId>] hashes of the keys callers send in X-API-Key (`hubspot-graphql api-key` makes one). @portalId binds a key to one portal. Keys are never stored in clear.' },
+  { env: 'JWT_SECRET', default: '(none)', description: 'Caller authentication with JWTs (Authorization: Bearer <jwt>) signed HS256/384/512 with this secret (32 or more characters). Never logged or echoed.' },
+  { env: 'JWKS_URL', default: '(none)', description: 'Caller authentication with JWTs signed RS/PS/ES256/384/512 by the keys published at this JWKS URL (https:; http: only on a loopback host). Needs JWT_ISSUER and JWT_AUDIENCE.' },
+  { env: 'JWT_ISSUER', default: '(not checked; required with JWKS_URL)', description: 'The iss a caller JWT must carry.' },
+  { env: 'JWT_AUDIENCE', default: '(not checked; required with JWKS_URL)', description: 'The aud a caller JWT must include.' },
+  { env: 'JWT_PORTAL_CLAIM', default: DEFAULT_PORTAL_CLAIM, description: 'The JWT claim naming the one HubSpot portal the caller may reach (in OAuth app mode it selects the portal).' },
+  { env: 'ALLOW_UNAUTHENTICATED_CALLERS', default: 'false', description: 'Explicit opt-out: start with a HubSpot credential (or on a non-loopback HOST) without caller authentication. Logged at warn level at every start: anyone who can reach the gateway can use its credential.' },
+  { env: 'CORS_ORIGINS', default: '(none: no CORS headers)', description: 'Comma-separated exact origins (https://app.example.com) whose browser pages may call /graphql; preflights from others get 403.' },
+  { env: 'MAX_BODY_BYTES', default: '1048576', description: 'Largest GraphQL request body (JSON); a larger one is refused with 413.' },
+  { env: 'MAX_VARIABLES_BYTES', default: '262144', description: 'Largest variables object of one operation, as JSON; a larger one is refused with 413 and BAD_USER_INPUT.' },
+  { env: 'HTTP_REQUEST_TIMEOUT_MS', default: '30000', description: "Time a client may take to send a whole request (headers and body) before its connection is closed (Node's requestTimeout and headersTimeout)." },
+  { env: 'PERSISTED_QUERIES', default: 'apq', description: 'off, apq (automatic persisted queries, stored per portal in keyv: Redis with REDIS_URL) or allow-list (only the operations of PERSISTED_QUERIES_MANIFEST run).' },
+  { env: 'PERSISTED_QUERIES_MANIFEST', default: '(none)', description: 'Path of an Apollo persisted query manifest (format apollo-persisted-query-manifest, version 1): the allow-list of PERSISTED_QUERIES=allow-list.' },
   { env: 'WEBHOOK_CLIENT_SECRET', default: '(HUBSPOT_CLIENT_SECRET)', description: 'Client secret of the HubSpot app whose webhook deliveries POST /webhooks/hubspot verifies, for gateways not in OAuth app mode (private-app or pass-through). Never logged or echoed.' },
   { env: 'WEBHOOK_SIGNATURE_VERSIONS', default: 'v3', description: 'HubSpot signature versions POST /webhooks/hubspot accepts, comma-separated from v1, v2, v3. Deliveries are verified with WEBHOOK_CLIENT_SECRET, else HUBSPOT_CLIENT_SECRET (the embedded emulator\'s demo app secret without either).' },
   { env: 'WEBHOOK_URL_BASE', default: "(the request's protocol and Host)", description: 'Public base URL HubSpot calls the gateway at (e.g. https://hooks.example.com), for the URL that signatures v2 and v3 cover. Set it behind a proxy or TLS terminator.' },
@@ -207,7 +271,7 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'EMULATOR_HOST', default: '127.0.0.1', description: 'Emulator interface.' },
   { env: 'EMULATOR_TOKENS', default: `${DEFAULT_DEMO_TOKEN}:12345678`, description: 'Accepted tokens: comma-separated token:portalId[:scope scope …] (no scopes = all scopes).' },
   { env: 'EMULATOR_SEED', default: '42', description: 'Seed of the deterministic demo data.' },
-  { env: 'EMULATOR_SEED_SIZES', default: 'contacts=500,companies=100,deals=300,tickets=150,products=40,owners=12,engagements=400', description: 'Demo data sizes per portal; any subset of the keys.' },
+  { env: 'EMULATOR_SEED_SIZES', default: 'contacts=500,companies=100,deals=300,tickets=150,products=40,owners=12,engagements=400,cars=20', description: 'Demo data sizes per portal; any subset of the keys (`cars`: records of the demo custom object, 0 = no custom object).' },
   { env: 'EMULATOR_RATE_LIMIT', default: '100', description: 'Requests per rolling window per token (HubSpot: 100, 110, 190 or 250).' },
   { env: 'EMULATOR_RATE_WINDOW_MS', default: '10000', description: 'Length of the rolling window.' },
   { env: 'EMULATOR_SEARCH_RATE', default: '4', description: 'Search requests per second per token.' },
@@ -282,7 +346,7 @@ export function redactUrl(value: string): string {
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const SEED_KEYS = ['contacts', 'companies', 'deals', 'tickets', 'products', 'owners', 'engagements'] as const;
+const SEED_KEYS = ['contacts', 'companies', 'deals', 'tickets', 'products', 'owners', 'engagements', 'cars'] as const;
 
 function parseTokens(r: Reader): EmulatorToken[] | undefined {
   const v = r.raw('EMULATOR_TOKENS');
@@ -348,7 +412,7 @@ function parseDeveloperApp(r: Reader, emulator: EmulatorOptions | undefined): De
 
 const SCOPE_SYNTAX = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
 const OAUTH_ONLY = ['OAUTH_SCOPES', 'OAUTH_OPTIONAL_SCOPES', 'OAUTH_REDIRECT_URI', 'OAUTH_AUTHORIZE_URL', 'OAUTH_STATE_SECRET', 'OAUTH_REFRESH_MARGIN_SECONDS', 'TOKEN_STORE_URL'];
-const HIDDEN = new Set(['HUBSPOT_CLIENT_SECRET', 'OAUTH_STATE_SECRET', 'WEBHOOK_CLIENT_SECRET']);
+const HIDDEN = new Set(['HUBSPOT_CLIENT_SECRET', 'OAUTH_STATE_SECRET', 'WEBHOOK_CLIENT_SECRET', 'JWT_SECRET', 'API_KEY_HASHES']);
 
 function parseScopeList(r: Reader, env: string, fallback: string[]): string[] {
   const v = r.raw(env);
@@ -439,6 +503,127 @@ function parseWebhooks(r: Reader, oauth: OAuthConfig | undefined, emulator: Emul
   };
 }
 
+function parsePortalSchema(r: Reader): PortalSchemaConfig {
+  const token = r.raw('PORTAL_SCHEMA_TOKEN');
+  if (token !== undefined && !/^[\x21-\x7e]{8,512}$/.test(token)) r.fail('PORTAL_SCHEMA_TOKEN', '(hidden)', 'expected 8 to 512 printable characters without spaces');
+  const portalId = r.raw('PORTAL_SCHEMA_PORTAL_ID') === undefined ? undefined : r.int('PORTAL_SCHEMA_PORTAL_ID', 0, 1, Number.MAX_SAFE_INTEGER);
+  return {
+    enabled: r.bool('PORTAL_SCHEMA', true),
+    refreshSeconds: r.int('PORTAL_SCHEMA_REFRESH_SECONDS', 300, 0, 86_400),
+    ...(portalId !== undefined ? { portalId } : {}),
+    ...(token !== undefined ? { token } : {}),
+  };
+}
+
+/** An absolute path of plain characters, e.g. /metrics or /internal/metrics. */
+function parseMetricsPath(r: Reader): string {
+  const v = r.raw('METRICS_PATH');
+  if (v === undefined) return '/metrics';
+  if (!/^\/[A-Za-z0-9._~\/-]{1,200}$/.test(v) || v === '/graphql') r.fail('METRICS_PATH', v.slice(0, 40), 'expected a path like /metrics (letters, digits, . _ ~ - /), not /graphql');
+  return v;
+}
+
+/** Traces go to an OTLP collector when its endpoint is set, unless OTEL_TRACES says otherwise. */
+function parseTracing(r: Reader): TracingConfig {
+  const endpoint = r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const v = (r.raw('OTEL_TRACES') ?? (endpoint !== undefined ? 'otlp' : 'off')).toLowerCase();
+  const exporter = ({ otlp: 'otlp', console: 'console', off: 'off', false: 'off', true: 'otlp' } as Record<string, TracingConfig['exporter']>)[v];
+  if (exporter === undefined) return r.fail('OTEL_TRACES', v, 'expected otlp, console or off');
+  const serviceName = r.raw('OTEL_SERVICE_NAME') ?? 'hubspot-graphql';
+  if (!/^[\x21-\x7e]{1,100}$/.test(serviceName)) r.fail('OTEL_SERVICE_NAME', serviceName.slice(0, 40), 'expected 1 to 100 printable characters without spaces');
+  return { exporter, serviceName, ...(endpoint !== undefined ? { endpoint } : {}) };
+}
+
+/** API_KEY_HASHES, JWT_* and the opt-out (src/auth/callers.ts). */
+function parseCallerAuth(r: Reader): CallerAuthConfig {
+  const hashes = r.raw('API_KEY_HASHES');
+  let apiKeys: CallerAuthConfig['apiKeys'] = [];
+  if (hashes !== undefined) {
+    try {
+      apiKeys = parseApiKeyHashes(hashes);
+    } catch (e) {
+      r.fail('API_KEY_HASHES', '(hidden)', (e as Error).message);
+    }
+  }
+  const secret = r.raw('JWT_SECRET');
+  if (secret !== undefined && secret.length < 32) r.fail('JWT_SECRET', '(hidden)', 'expected at least 32 characters');
+  const jwksUrl = r.raw('JWKS_URL')?.replace(/\/+$/, '');
+  if (jwksUrl !== undefined) {
+    const problem = jwksUrlProblem(jwksUrl);
+    if (problem !== undefined) r.fail('JWKS_URL', redactUrl(jwksUrl), problem);
+  }
+  const issuer = r.raw('JWT_ISSUER');
+  const audience = r.raw('JWT_AUDIENCE');
+  // An identity provider's keys sign tokens for every app it serves: only iss and aud say a token is for this gateway.
+  if (jwksUrl !== undefined) {
+    for (const [env, value] of [['JWT_ISSUER', issuer], ['JWT_AUDIENCE', audience]] as const) {
+      if (value === undefined) r.fail(env, '', `JWKS_URL needs ${env} too: a token signed by the identity provider must also be issued by it for this gateway (iss and aud)`);
+    }
+  }
+  const portalClaim = r.raw('JWT_PORTAL_CLAIM') ?? DEFAULT_PORTAL_CLAIM;
+  if (secret === undefined && jwksUrl === undefined) {
+    const stray = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_PORTAL_CLAIM'].find((env) => r.raw(env) !== undefined);
+    if (stray !== undefined) r.fail(stray, r.raw(stray)!.slice(0, 40), 'only used with JWT_SECRET or JWKS_URL');
+  }
+  return {
+    apiKeys,
+    ...(secret !== undefined || jwksUrl !== undefined
+      ? { jwt: { ...(secret !== undefined ? { secret } : {}), ...(jwksUrl !== undefined ? { jwksUrl } : {}), ...(issuer !== undefined ? { issuer } : {}), ...(audience !== undefined ? { audience } : {}), portalClaim } }
+      : {}),
+    allowUnauthenticated: r.bool('ALLOW_UNAUTHENTICATED_CALLERS', false),
+  };
+}
+
+function parseHttpLimits(r: Reader): HttpLimitsConfig {
+  const origins = (r.raw('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = ['http:', 'https:'].includes(u.protocol) && u.origin === origin;
+    } catch {
+      // not a URL
+    }
+    // `*` is refused on purpose: any site's pages could then read the CRM with a caller's credentials.
+    if (!ok) r.fail('CORS_ORIGINS', origin.slice(0, 80), 'expected comma-separated origins like https://app.example.com (scheme, host and port only; no *)');
+  }
+  return {
+    corsOrigins: [...new Set(origins)],
+    maxBodyBytes: r.int('MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1024 * 1024),
+    maxVariablesBytes: r.int('MAX_VARIABLES_BYTES', 262_144, 64, 100 * 1024 * 1024),
+    requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+  };
+}
+
+function parsePersistedQueries(r: Reader): Config['persistedQueries'] {
+  const mode = (r.raw('PERSISTED_QUERIES') ?? 'apq').toLowerCase();
+  if (!['off', 'apq', 'allow-list'].includes(mode)) r.fail('PERSISTED_QUERIES', mode, 'expected off, apq or allow-list');
+  const manifest = r.raw('PERSISTED_QUERIES_MANIFEST');
+  if (mode === 'allow-list' && manifest === undefined) r.fail('PERSISTED_QUERIES_MANIFEST', '', 'PERSISTED_QUERIES=allow-list needs the manifest of the operations allowed');
+  if (mode !== 'allow-list' && manifest !== undefined) r.fail('PERSISTED_QUERIES_MANIFEST', manifest, 'only used with PERSISTED_QUERIES=allow-list');
+  return { mode: mode as PersistedQueriesMode, ...(manifest !== undefined ? { manifest } : {}) };
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+
+/**
+ * Never open by accident: a gateway holding a HubSpot credential (HUBSPOT_TOKEN, OAuth installs) needs caller
+ * authentication, and the credential-less demo (embedded emulator) listens on loopback only, unless the operator
+ * opts out explicitly. Pass-through needs none: each caller brings its own HubSpot token.
+ */
+function refuseOpenGateway(authMode: CredentialMode, hubspotToken: string | undefined, host: string, callers: CallerAuthConfig): void {
+  const configured = callers.apiKeys.length > 0 || callers.jwt !== undefined;
+  if (configured || callers.allowUnauthenticated || authMode === 'pass-through') return;
+  const held = authMode === 'oauth' ? 'HUBSPOT_CLIENT_ID/HUBSPOT_CLIENT_SECRET (OAuth installs)' : hubspotToken !== undefined ? 'HUBSPOT_TOKEN' : undefined;
+  const fix = 'set API_KEY_HASHES, JWT_SECRET or JWKS_URL, or ALLOW_UNAUTHENTICATED_CALLERS=true to let anyone who can reach the gateway use';
+  if (held !== undefined) {
+    throw new ConfigError(`refusing to start: the gateway holds a HubSpot credential (${held}) and no caller authentication is configured: ${fix} it`);
+  }
+  if (!isLoopback(host)) {
+    throw new ConfigError(`refusing to start: HOST=${host} would expose the demo gateway beyond this machine without caller authentication: ${fix} the demo portal, or keep HOST=127.0.0.1`);
+  }
+}
+
 /** A Redis channel name: printable, without spaces (it shows up in logs and redis-cli). */
 function parseEventsChannel(r: Reader): string {
   const v = r.raw('EVENTS_CHANNEL');
@@ -449,9 +634,10 @@ function parseEventsChannel(r: Reader): string {
 
 /**
  * Reads the configuration. `command` decides the emulator's default port (4010 when it runs alone, any free
- * port when embedded). Throws ConfigError naming the bad setting.
+ * port when embedded), and whether an open gateway is refused (`serve` only: the others serve no GraphQL).
+ * Throws ConfigError naming the bad setting.
  */
-export function loadConfig(env: Source = process.env, argv: string[] = [], command: 'serve' | 'emulator' = 'serve'): Config {
+export function loadConfig(env: Source = process.env, argv: string[] = [], command: 'serve' | 'emulator' | 'schema pull' = 'serve'): Config {
   const r = new Reader({ ...env, ...parseFlags(argv) });
   const production = r.raw('NODE_ENV') === 'production';
   const logLevel = (r.raw('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
@@ -488,7 +674,12 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
   if (useEmbeddedEmulator && baseUrl !== undefined) {
     r.fail('HUBSPOT_BASE_URL', baseUrl, 'set HUBSPOT_TOKEN too, or HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET, or PASS_THROUGH_AUTH (without a credential the gateway runs its embedded emulator)');
   }
-  return {
+  const callerAuth = parseCallerAuth(r);
+  if (auth.authMode === 'pass-through' && callerAuth.jwt) {
+    // Silently ignoring it would leave callers unauthenticated where the operator asked for JWTs.
+    r.fail(callerAuth.jwt.secret !== undefined ? 'JWT_SECRET' : 'JWKS_URL', callerAuth.jwt.secret !== undefined ? '(hidden)' : callerAuth.jwt.jwksUrl!, 'in pass-through mode Authorization carries the caller\'s HubSpot token: authenticate callers with API_KEY_HASHES (X-API-Key) instead');
+  }
+  const config: Config = {
     ...(hubspotToken !== undefined ? { hubspotToken } : {}),
     // Without a token the real URL is known only once the embedded emulator listens; main.ts fills it in.
     hubspotBaseUrl: baseUrl ?? (useEmbeddedEmulator ? '' : 'https://api.hubapi.com'),
@@ -504,6 +695,7 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     graphiql: r.bool('GRAPHIQL', !production),
     introspection: r.bool('INTROSPECTION', !production),
     federation: r.bool('FEDERATION', false),
+    portalSchema: parsePortalSchema(r),
     upstreamTimeoutMs: r.int('UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     upstreamConnections: r.int('UPSTREAM_CONNECTIONS', 32, 1, 1024),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
@@ -529,8 +721,16 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
       maxAliases: r.int('MAX_QUERY_ALIASES', 30, 0, 100_000),
     },
     webhooks: parseWebhooks(r, auth.oauth, useEmbeddedEmulator ? emulator : undefined),
+    callerAuth,
+    http: parseHttpLimits(r),
+    persistedQueries: parsePersistedQueries(r),
+    metrics: { enabled: r.bool('METRICS', true), path: parseMetricsPath(r) },
+    tracing: parseTracing(r),
     emulator,
   };
+  // Last, so that a bad setting is reported as such first. Only `serve` opens the gateway to callers.
+  if (command === 'serve') refuseOpenGateway(config.authMode, hubspotToken, config.host, callerAuth);
+  return config;
 }
 
 /** The settings as `--help` prints them. */

@@ -12,11 +12,14 @@ export class MetadataCache {
   constructor(
     private readonly store: Keyv<unknown>,
     private readonly ttlMs: number,
+    /** Told of every lookup of the shared store (metrics): hit or miss. Must not throw. */
+    private readonly onLookup?: (hit: boolean) => void,
   ) {}
 
   async getOrLoad<T>(portalKey: string, name: string, load: () => Promise<T>): Promise<T> {
     const key = `${portalKey}:${name}`;
     const cached = this.ttlMs > 0 ? await this.store.get(key).catch(() => undefined) : undefined;
+    if (this.ttlMs > 0) this.onLookup?.(cached !== undefined);
     if (cached !== undefined) return cached as T;
     let pending = this.inflight.get(key) as Promise<T> | undefined;
     if (!pending) {

@@ -1,10 +1,10 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../graphql/ids';
-import { needsOf, type Needs } from '../graphql/selection';
+import { needsOf, selectedFieldsOn, type Needs } from '../graphql/selection';
 import type { AssociationType } from '../hubspot/types';
 import type { CrmRecord } from './record';
-import { crmTypeOf } from './registry';
+import { associationsOf, crmTypeIn, crmTypeOf } from './registry';
 
 /** Largest `first` of an association connection: one HubSpot page. */
 export const MAX_ASSOCIATIONS_PAGE = 500;
@@ -12,13 +12,19 @@ export const MAX_ASSOCIATIONS_PAGE = 500;
 /** HubSpot's canonical name for an object type (`0-1` → `contacts`); custom types stay as given. */
 export const canonicalType = (objectType: string) => crmTypeOf(objectType)?.objectType ?? objectType;
 
-/** The GraphQL type records of an object type resolve to. */
-export const graphqlTypeOf = (objectType: string) => crmTypeOf(objectType)?.graphqlType ?? 'GenericCrmObject';
+/**
+ * The GraphQL type records of an object type resolve to. Given the schema at hand, a type it does not have (a
+ * portal's custom type, added or dropped by a schema reload after the request started) is GenericCrmObject.
+ */
+export const graphqlTypeOf = (objectType: string, schema?: GraphQLSchema) => {
+  const name = (schema ? crmTypeIn(schema, objectType) : crmTypeOf(objectType))?.graphqlType ?? 'GenericCrmObject';
+  return !schema || schema.getType(name) ? name : 'GenericCrmObject';
+};
 
 /** Loads a record with the properties the current field's selection needs. */
 export function loadRecord(ctx: GatewayContext, objectType: string, id: string, info: GraphQLResolveInfo, needs?: Needs): Promise<CrmRecord> {
   const type = canonicalType(objectType);
-  const n = needs ?? needsOf(info, graphqlTypeOf(type));
+  const n = needs ?? needsOf(info, graphqlTypeOf(type, info.schema));
   return ctx.loaders.object(type).load({ id, properties: n.properties, history: n.history });
 }
 
@@ -73,4 +79,38 @@ export async function associationConnection(
   }
   const hasNextPage = page.items.slice(index).some((i) => matches(i.types)) || page.nextAfter !== undefined;
   return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? (args.after ?? null) } };
+}
+
+/**
+ * The object types whose first association page a record of `objectType` will read, given the fields selected on it
+ * below `fieldNodes`: its association fields asked for without `after`. Memoized per field nodes, which graphql-js
+ * shares between the items of a list.
+ */
+const prefetchTargets = new WeakMap<readonly FieldNode[], Map<string, string[]>>();
+function associationTargets(info: GraphQLResolveInfo, objectType: string, fieldNodes: readonly FieldNode[]): string[] {
+  let byType = prefetchTargets.get(fieldNodes);
+  if (!byType) prefetchTargets.set(fieldNodes, (byType = new Map()));
+  let targets = byType.get(objectType);
+  if (targets) return targets;
+  const t = crmTypeIn(info.schema, objectType);
+  const selected = t ? selectedFieldsOn(info, graphqlTypeOf(objectType, info.schema), fieldNodes) : [];
+  const firstPage = (node: FieldNode) => !node.arguments?.some((a) => a.name.value === 'after');
+  targets = t ? [...new Set(associationsOf(t).filter((a) => selected.some((n) => n.name.value === a.field && firstPage(n))).map((a) => canonicalType(a.toObjectType)))] : [];
+  byType.set(objectType, targets);
+  return targets;
+}
+
+/**
+ * Starts reading the associations the selection below `fieldNodes` will ask of these records, in the same tick as
+ * the records themselves: the association field of the next level then finds its page loaded instead of waiting for
+ * the record first (one round trip less per level, the same calls — the loaders coalesce the keys either way).
+ */
+export function prefetchAssociations(ctx: GatewayContext, records: ReadonlyArray<{ toObjectType: string; toId: string }>, info: GraphQLResolveInfo, fieldNodes: readonly FieldNode[] = info.fieldNodes): void {
+  for (const r of records) {
+    const from = canonicalType(r.toObjectType);
+    for (const to of associationTargets(info, from, fieldNodes)) {
+      // The loader keeps this promise for the field that will ask; its failure is reported there, not here.
+      ctx.loaders.associations(from, to).load(r.toId).catch(() => undefined);
+    }
+  }
 }

@@ -7,7 +7,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPropertiesOf, type PropertyDefinition } from '../emulator/defaultProperties';
-import { CRM_TYPES, crmTypeOf, type CrmTypeInfo } from './registry';
+import { CRM_TYPES, crmTypeOf, type AssociationField, type CrmTypeInfo } from './registry';
+
+/**
+ * One HubSpot property as a field of a CRM type (and of its `…PropertiesInput` when writable). The renderers below
+ * take these, so that the default SDL and a portal's own (src/portalSchema) come out of the same code.
+ */
+export interface PropertyField {
+  /** The GraphQL field name: the property's own name, or its mapping when that is not a valid or free GraphQL name. */
+  field: string;
+  property: Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType'> & { calculated?: boolean };
+  /** GraphQL type of the output field (and of the input field, when writable). */
+  type: string;
+  writable: boolean;
+  /** Said after the field's standard description (enumeration options, the name mapping). */
+  note?: string;
+}
+
+/** Finds the type at the other end of an association (the registry, or a portal's types too). */
+export type TypeLookup = (objectType: string) => CrmTypeInfo | undefined;
 
 /** The GraphQL type of a HubSpot property (HubSpot `type` and `fieldType`). */
 export function graphqlTypeOfProperty(p: Pick<PropertyDefinition, 'name' | 'type' | 'fieldType' | 'referencedObjectType'>): string {
@@ -39,30 +57,57 @@ function singularOfTarget(t: CrmTypeInfo) {
   return t.graphqlType;
 }
 
-function renderType(t: CrmTypeInfo): string {
+/** The default property fields of a standard type: every HubSpot default property, named as HubSpot names it. */
+export function defaultPropertyFields(t: CrmTypeInfo): PropertyField[] {
   const singular = t.objectType.replace(/ies$/, 'y').replace(/s$/, '');
   const linkNames = new Set(t.links.map((l) => l.field));
-  const props = defaultPropertiesOf(t.objectType, singular).filter((p) => p.name !== 'hs_object_id' && !linkNames.has(p.name));
+  return defaultPropertiesOf(t.objectType, singular)
+    .filter((p) => p.name !== 'hs_object_id' && !linkNames.has(p.name))
+    .map((p) => ({ field: p.name, property: p, type: graphqlTypeOfProperty(p), writable: !p.modificationMetadata.readOnlyValue }));
+}
+
+/** A mapped field says which property it is; a directive tells resolvers (src/crm/propertyFields.ts, propertyInput.ts). */
+const propertyDirective = (f: PropertyField) => (f.field === f.property.name ? '' : ` @hubspotProperty(name: ${quote(f.property.name)})`);
+
+/** The output fields of properties, with their descriptions. */
+export function propertyFieldLines(fields: readonly PropertyField[]): string[] {
+  const p = (f: PropertyField) => f.property;
+  return fields.flatMap((f) => [
+    `  ${quote(`${p(f).label} (\`${p(f).name}\`, HubSpot type ${p(f).type}/${p(f).fieldType}${p(f).calculated ? ', read-only' : ''}).${f.note ? ` ${f.note}` : ''}`)}`,
+    `  ${f.field}: ${f.type}${propertyDirective(f)}`,
+  ]);
+}
+
+/** The input fields of writable properties (described only when there is something to add to the output field's description). */
+export function propertyInputLines(fields: readonly PropertyField[]): string[] {
+  return fields.filter((f) => f.writable).flatMap((f) => [...(f.note ? [`  ${quote(`\`${f.property.name}\`. ${f.note}`)}`] : []), `  ${f.field}: ${f.type}${propertyDirective(f)}`]);
+}
+
+/** The association fields of a type: a connection per associated type, or a single record. */
+export function associationFieldLines(t: CrmTypeInfo, associations: readonly AssociationField[], typeOf: TypeLookup = crmTypeOf): string[] {
+  return associations.flatMap((a) => {
+    const target = typeOf(a.toObjectType)!;
+    return [
+      `  ${quote(a.description ?? `${target.graphqlType} records associated with this ${t.graphqlType.toLowerCase()}.`)}`,
+      a.single
+        ? `  ${a.field}: ${singularOfTarget(target)}`
+        : `  ${a.field}(first: Int = 10, after: String, "Only associations with this label." label: String): ${target.graphqlType}AssociationConnection!`,
+    ];
+  });
+}
+
+/** A CRM type with its connection types and root fields; `fields` defaults to the type's HubSpot default properties. */
+export function renderType(t: CrmTypeInfo, fields: readonly PropertyField[] = defaultPropertyFields(t), typeOf: TypeLookup = crmTypeOf): string {
   const lines = [`${quote(t.description)}`, `type ${t.graphqlType} implements Node & CrmObject {`, COMMON];
-  for (const p of props) {
-    lines.push(`  ${quote(`${p.label} (\`${p.name}\`, HubSpot type ${p.type}/${p.fieldType}${p.calculated ? ', read-only' : ''}).`)}`);
-    lines.push(`  ${p.name}: ${graphqlTypeOfProperty(p)}`);
-  }
+  lines.push(...propertyFieldLines(fields));
   for (const l of t.links) {
     lines.push(`  ${quote(l.description)}`);
     lines.push(`  ${l.field}: ${l.type} @hubspotProperties(names: [${l.properties.map(quote).join(', ')}])`);
   }
-  for (const a of t.associations) {
-    const target = crmTypeOf(a.toObjectType)!;
-    lines.push(`  ${quote(a.description ?? `${target.graphqlType} records associated with this ${t.graphqlType.toLowerCase()}.`)}`);
-    lines.push(
-      a.single
-        ? `  ${a.field}: ${singularOfTarget(target)}`
-        : `  ${a.field}(first: Int = 10, after: String, "Only associations with this label." label: String): ${target.graphqlType}AssociationConnection!`,
-    );
-  }
+  lines.push(...associationFieldLines(t, t.associations, typeOf));
   lines.push('}');
   const T = t.graphqlType;
+  const words = t.pluralLabel ?? t.objectType.replace('_', ' ');
   lines.push(
     '',
     `type ${T}Edge {\n  cursor: String!\n  node: ${T}!\n}`,
@@ -76,15 +121,21 @@ function renderType(t: CrmTypeInfo): string {
     `extend type Query {`,
     `  ${quote(`A ${T} by its HubSpot id, or by a unique property given as \`idProperty\`${t.uniqueProperties.length ? ` (e.g. ${t.uniqueProperties.map((u) => `\`${u}\``).join(', ')})` : ''}.`)}`,
     `  ${t.singular}(id: ID!, idProperty: String): ${T}`,
-    `  ${quote(`A page of ${t.objectType.replace('_', ' ')}, in HubSpot's order.`)}`,
+    `  ${quote(`A page of ${words}, in HubSpot's order.`)}`,
     `  ${t.plural}(first: Int = 10, after: String, archived: Boolean = false): ${T}Connection!`,
-    `  ${quote(`Several ${t.objectType.replace('_', ' ')} by id (or by the unique property \`idProperty\`), in the order asked; null for ids HubSpot does not have.`)}`,
+    `  ${quote(`Several ${words} by id (or by the unique property \`idProperty\`), in the order asked; null for ids HubSpot does not have.`)}`,
     `  ${t.plural}ByIds(ids: [ID!]!, idProperty: String): [${T}]!`,
-    `  ${quote(`Searches ${t.objectType.replace('_', ' ')}: filter groups are ORed, filters in a group ANDed.`)}`,
+    `  ${quote(`Searches ${words}: filter groups are ORed, filters in a group ANDed.`)}`,
     `  search${T === 'LineItem' ? 'LineItems' : t.plural[0]!.toUpperCase() + t.plural.slice(1)}(query: String, filterGroups: [FilterGroupInput!], sorts: [SortInput!], first: Int = 10, after: String): ${T}Connection!`,
     `}`,
   );
   return lines.join('\n');
+}
+
+/** The writable default properties of a standard type (hs_object_id and link properties included: they are writable). */
+function defaultMutationFields(t: CrmTypeInfo): PropertyField[] {
+  const singular = t.objectType.replace(/ies$/, 'y').replace(/s$/, '');
+  return defaultPropertiesOf(t.objectType, singular).map((p) => ({ field: p.name, property: p, type: graphqlTypeOfProperty(p), writable: !p.modificationMetadata.readOnlyValue }));
 }
 
 /** Types that HubSpot can merge (POST …/merge). */
@@ -93,19 +144,16 @@ export const MERGEABLE = new Set(['contacts', 'companies', 'deals', 'tickets']);
 const upper = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 /** Inputs, payloads and mutations of one CRM type, object first in the names (`contactCreate`, `contactsBatchUpsert`). */
-function renderMutations(t: CrmTypeInfo): string {
-  const singular = t.objectType.replace(/ies$/, 'y').replace(/s$/, '');
+export function renderMutations(t: CrmTypeInfo, fields: readonly PropertyField[] = defaultMutationFields(t)): string {
   const T = t.graphqlType;
-  const writable = defaultPropertiesOf(t.objectType, singular).filter((p) => !p.modificationMetadata.readOnlyValue);
   const plural = t.plural;
+  const inputs = propertyInputLines(fields);
+  // A type with no writable property (a custom object's, possibly) has no typed input: GraphQL forbids an empty one.
+  const typed = inputs.length > 0;
   const lines = [
-    `"Typed properties of a ${T} to write. A field left out is unchanged; an explicit null clears the value."`,
-    `input ${T}PropertiesInput {`,
-    ...writable.map((p) => `  ${p.name}: ${graphqlTypeOfProperty(p)}`),
-    '}',
-    '',
+    ...(typed ? [`"Typed properties of a ${T} to write. A field left out is unchanged; an explicit null clears the value."`, `input ${T}PropertiesInput {`, ...inputs, '}', ''] : []),
     `input ${T}CreateInput {`,
-    `  properties: ${T}PropertiesInput`,
+    ...(typed ? [`  properties: ${T}PropertiesInput`] : []),
     `  "Any other property (custom ones included), by name."`,
     '  otherProperties: [PropertyValueInput!]',
     '  associations: [AssociationInput!]',
@@ -115,14 +163,14 @@ function renderMutations(t: CrmTypeInfo): string {
     `  "The HubSpot id, or the value of \`idProperty\`."`,
     '  id: ID!',
     '  idProperty: String',
-    `  properties: ${T}PropertiesInput`,
+    ...(typed ? [`  properties: ${T}PropertiesInput`] : []),
     '  otherProperties: [PropertyValueInput!]',
     '}',
     '',
     `input ${T}UpsertInput {`,
     '  "The value of the unique property named by the mutation\'s `idProperty`."',
     '  id: ID!',
-    `  properties: ${T}PropertiesInput`,
+    ...(typed ? [`  properties: ${T}PropertiesInput`] : []),
     '  otherProperties: [PropertyValueInput!]',
     '}',
     '',
@@ -161,7 +209,7 @@ export function renderDefaultCrmMutations(): string {
     '# Generated by `npm run schema:defaults` (src/crm/defaultSchema.ts) from the registry of CRM types and',
     "# HubSpot's default properties. Edit those, not this file.",
     '',
-    ...CRM_TYPES.map(renderMutations).map((s) => `${s}\n`),
+    ...CRM_TYPES.map((t) => renderMutations(t)).map((s) => `${s}\n`),
   ].join('\n');
 }
 
@@ -170,7 +218,7 @@ export function renderDefaultCrmSchema(): string {
     '# Generated by `npm run schema:defaults` (src/crm/defaultSchema.ts) from the registry of CRM types and',
     "# HubSpot's default properties. Edit those, not this file.",
     '',
-    ...CRM_TYPES.map(renderType).map((s) => `${s}\n`),
+    ...CRM_TYPES.map((t) => renderType(t)).map((s) => `${s}\n`),
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
-import { getNamedType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLError, isEnumType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { propertyNameOf } from './propertyNames';
 import type { CrmRecord } from './record';
 
 const RECORD_FIELDS = new Set(['id', 'hs_object_id', 'objectType', 'createdAt', 'updatedAt', 'archived', 'archivedAt', 'property', 'properties', 'propertyHistory']);
@@ -6,10 +7,21 @@ const RECORD_FIELDS = new Set(['id', 'hs_object_id', 'objectType', 'createdAt', 
 const empty = (v: string | null | undefined): v is null | undefined => v === null || v === undefined || v === '';
 
 /** Converts HubSpot's stored string to the field's GraphQL type. */
-function converter(type: GraphQLOutputType): (raw: string | null | undefined) => unknown {
+function converter(type: GraphQLOutputType, property: string): (raw: string | null | undefined) => unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
-  if (isListType(inner)) return (v) => (empty(v) ? null : v.split(';').filter(Boolean));
-  switch (getNamedType(type).name) {
+  const named = getNamedType(type);
+  // An enumeration's value must be one of its options as the schema knows them; one that is not (an option added
+  // since the schema was built) is an error naming the property, rather than a value silently dropped.
+  const member = isEnumType(named) ? new Set(named.getValues().map((v) => v.value as string)) : undefined;
+  const checked = (v: string) => {
+    if (member && !member.has(v)) {
+      throw new GraphQLError(`Property '${property}' has the value '${v}', which is not one of the options in the schema (${named.name}); read it with property(name: "${property}") until the schema reloads`, { extensions: { code: 'UPSTREAM_ERROR' } });
+    }
+    return v;
+  };
+  if (isListType(inner)) return (v) => (empty(v) ? null : v.split(';').filter(Boolean).map(checked));
+  if (member) return (v) => (empty(v) ? null : checked(v));
+  switch (named.name) {
     case 'Float':
       return (v) => (empty(v) || !Number.isFinite(Number(v)) ? null : Number(v));
     case 'Int':
@@ -31,8 +43,8 @@ export function attachPropertyResolvers(schema: GraphQLSchema): void {
     if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'CrmObject')) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.resolve || RECORD_FIELDS.has(field.name) || isObjectType(getNamedType(field.type))) continue;
-      const convert = converter(field.type);
-      const name = field.name;
+      const name = propertyNameOf(field);
+      const convert = converter(field.type, name);
       field.resolve = (record: CrmRecord) => convert(record.properties[name]);
     }
   }

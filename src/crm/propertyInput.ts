@@ -1,4 +1,5 @@
 import { GraphQLError, getNamedType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { propertyNameOf } from './propertyNames';
 
 /** HubSpot's stored form of a typed GraphQL value: every value a string. */
 function serialize(type: GraphQLInputType, value: unknown): string {
@@ -35,7 +36,8 @@ export function toHubSpotProperties(
     const fields = type.getFields();
     for (const [name, value] of Object.entries(typed)) {
       const field = fields[name];
-      if (field) out[name] = serialize(field.type, value);
+      // A field whose name is mapped (@hubspotProperty) writes the property it stands for.
+      if (field) out[propertyNameOf(field)] = serialize(field.type, value);
     }
   }
   for (const { name, value } of other ?? []) {

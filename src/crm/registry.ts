@@ -1,7 +1,8 @@
 /**
  * The CRM object types the schema has dedicated types for, and how they connect: the single table from which
  * the default CRM SDL is generated (src/crm/defaultSchema.ts) and by which resolvers map GraphQL types to
- * HubSpot object types. Custom objects are reached generically (`crmObject`) until `schema pull` types them.
+ * HubSpot object types. The configured portal's custom objects join it at run time (setPortalTypes, src/portalSchema);
+ * any other is reached generically (`crmObject`).
  */
 export interface AssociationField {
   /** GraphQL field name, e.g. `companies`. */
@@ -39,6 +40,8 @@ export interface CrmTypeInfo {
   /** Unique properties the root field accepts as `idProperty`, besides the id. */
   uniqueProperties: string[];
   description: string;
+  /** How prose names the records, e.g. `line items`; default the object type with its underscore as a space. */
+  pluralLabel?: string;
 }
 
 const engagementTargets = ['contacts', 'companies', 'deals', 'tickets'];
@@ -120,11 +123,53 @@ for (const t of CRM_TYPES) {
 }
 const byGraphqlType = new Map(CRM_TYPES.map((t) => [t.graphqlType, t]));
 
+/**
+ * The configured portal's custom object types (src/portalSchema), by every name HubSpot accepts for them in a path
+ * (`2-123`, `p123_cars`, `cars`): replaced as a whole when the served schema is swapped, so that lookups and the
+ * schema agree. Standard types always win a name.
+ */
+let portalByObjectType = new Map<string, CrmTypeInfo>();
+let portalByGraphqlType = new Map<string, CrmTypeInfo>();
+/** Association fields a portal's schema adds to standard types (`Contact.cars`), by object type. */
+let portalAssociations = new Map<string, AssociationField[]>();
+
+export function setPortalTypes(types: ReadonlyArray<CrmTypeInfo & { aliases?: readonly string[] }>, addedAssociations: ReadonlyMap<string, AssociationField[]> = new Map()): void {
+  const byName = new Map<string, CrmTypeInfo>();
+  for (const t of types) for (const name of [t.objectType, t.typeId, ...(t.aliases ?? [])]) if (!byObjectType.has(name.toLowerCase())) byName.set(name.toLowerCase(), t);
+  portalByObjectType = byName;
+  portalByGraphqlType = new Map(types.map((t) => [t.graphqlType, t]));
+  portalAssociations = new Map(addedAssociations);
+}
+
+/**
+ * The custom types of one built schema, by every name of their object type: what records of those types resolve to
+ * in that schema, even when another gateway of the same process (tests) serves another portal.
+ */
+const typesOfSchema = new WeakMap<object, Map<string, CrmTypeInfo>>();
+
+export function setSchemaTypes(schema: object, types: ReadonlyArray<CrmTypeInfo & { aliases?: readonly string[] }>): void {
+  const byName = new Map<string, CrmTypeInfo>();
+  for (const t of types) for (const name of [t.objectType, t.typeId, ...(t.aliases ?? [])]) byName.set(name.toLowerCase(), t);
+  typesOfSchema.set(schema, byName);
+}
+
+/** The dedicated type of an object type in a given schema: a standard type, or one of that schema's custom types. */
+export function crmTypeIn(schema: object, objectType: string): CrmTypeInfo | undefined {
+  const key = objectType.toLowerCase();
+  return byObjectType.get(key) ?? typesOfSchema.get(schema)?.get(key);
+}
+
+/** A type's association fields: its own, and those the portal's schema adds to it. */
+export function associationsOf(t: CrmTypeInfo): AssociationField[] {
+  return [...t.associations, ...(portalAssociations.get(t.objectType) ?? [])];
+}
+
 /** The dedicated type for a HubSpot object type (name or id), if the schema has one. */
 export function crmTypeOf(objectType: string): CrmTypeInfo | undefined {
-  return byObjectType.get(objectType.toLowerCase());
+  const key = objectType.toLowerCase();
+  return byObjectType.get(key) ?? portalByObjectType.get(key);
 }
 
 export function crmTypeByGraphqlType(name: string): CrmTypeInfo | undefined {
-  return byGraphqlType.get(name);
+  return byGraphqlType.get(name) ?? portalByGraphqlType.get(name);
 }

@@ -6333,6 +6333,12 @@ export type HubspotPropertiesDirectiveArgs = {
 
 export type HubspotPropertiesDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = HubspotPropertiesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type HubspotPropertyDirectiveArgs = {
+  name: Scalars['String']['input'];
+};
+
+export type HubspotPropertyDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = HubspotPropertyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = ResolversObject<{
   accountType?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
   additionalCurrencies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -8173,4 +8179,5 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = GatewayContext> = ResolversObject<{
   hubspotProperties?: HubspotPropertiesDirectiveResolver<any, any, ContextType>;
+  hubspotProperty?: HubspotPropertyDirectiveResolver<any, any, ContextType>;
 }>;

@@ -6,7 +6,7 @@ import {
 } from 'graphql';
 import { searchFieldOf } from '../../resolvers/search';
 import { canonicalType, graphqlTypeOf, MAX_ASSOCIATIONS_PAGE } from '../crm/connections';
-import { CRM_TYPES, crmTypeByGraphqlType, type CrmTypeInfo } from '../crm/registry';
+import { associationsOf, CRM_TYPES, crmTypeByGraphqlType, type CrmTypeInfo } from '../crm/registry';
 import { SEARCH_LIMITS } from '../crm/searchInput';
 import { ASSOCIATION_BATCH_READ_LIMIT } from '../hubspot/associations';
 import { HISTORY_BATCH_LIMIT, OBJECT_BATCH_LIMIT } from '../hubspot/objects';
@@ -301,7 +301,7 @@ class Estimator {
   /** A set of records: its batch reads, then its associations and links, level by level. */
   records(set: RecordSet, tally: Tally): void {
     if (set.count <= 0 || set.nodes.length === 0) return;
-    const type = this.schema.getType(graphqlTypeOf(set.objectType));
+    const type = this.schema.getType(graphqlTypeOf(set.objectType, this.schema));
     if (!isObjectType(type)) return;
     const fields = [...this.collect(set.nodes.map((n) => n.selectionSet), type).values()];
     const history = fields.some((g) => g[0]!.name.value === 'propertyHistory');
@@ -315,7 +315,7 @@ class Estimator {
       const name = group[0]!.name.value;
       const field = type.getFields()[name];
       if (!field) continue;
-      const assoc = crm?.associations.find((a) => a.field === name);
+      const assoc = crm && associationsOf(crm).find((a) => a.field === name);
       const generic = !crm && name === 'associations';
       if (assoc || generic) {
         const args = this.args(field, group[0]!);
@@ -368,7 +368,7 @@ class Estimator {
     tally.call(`${objectType}: search`);
     // Search answers carry no property history: records whose selection wants it are read again.
     const recordNodes = [...this.below(nodes, connection, ['edges', 'node']), ...this.below(nodes, connection, ['nodes'])];
-    const type = this.schema.getType(graphqlTypeOf(objectType));
+    const type = this.schema.getType(graphqlTypeOf(objectType, this.schema));
     const history = isObjectType(type) && [...this.collect(recordNodes.map((n) => n.selectionSet), type).values()].some((g) => g[0]!.name.value === 'propertyHistory');
     this.connectionRecords(objectType, field, nodes, first, history ? 'loader' : 'answer', tally);
   }
@@ -391,7 +391,7 @@ class Estimator {
   byIds(objectType: string, nodes: FieldNode[], args: Args, tally: Tally): void {
     const ids = Math.min(MAX_BY_IDS, this.lengthOf(args.ids, MAX_BY_IDS));
     if (args.idProperty !== undefined && args.idProperty !== null) {
-      const type = this.schema.getType(graphqlTypeOf(objectType));
+      const type = this.schema.getType(graphqlTypeOf(objectType, this.schema));
       const history = isObjectType(type) && [...this.collect(nodes.map((n) => n.selectionSet), type).values()].some((g) => g[0]!.name.value === 'propertyHistory');
       tally.call(`${objectType}: batch read by property`, Math.ceil(ids / (history ? HISTORY_BATCH_LIMIT : OBJECT_BATCH_LIMIT)));
       return this.records({ objectType, count: ids, level: 0, nodes, source: 'answer' }, tally);
@@ -426,12 +426,13 @@ const HANDLERS = new Map<string, Handler>();
 const on = (key: string, handler: Handler) => HANDLERS.set(key, handler);
 const typeArg = (value: unknown) => (typeof value === 'string' ? canonicalType(value) : '?');
 
-for (const t of CRM_TYPES) {
+function crmQueries(t: CrmTypeInfo): void {
   on(`Query.${t.plural}`, (e, f, nodes, args, tally) => e.list(t.objectType, f, nodes, args, tally));
   on(`Query.${searchFieldOf(t)}`, (e, f, nodes, args, tally) => e.search(t.objectType, f, nodes, args, tally));
   on(`Query.${t.singular}`, (e, _f, nodes, args, tally) => e.byId(t.objectType, nodes, args, tally));
   on(`Query.${t.plural}ByIds`, (e, _f, nodes, args, tally) => e.byIds(t.objectType, nodes, args, tally));
 }
+for (const t of CRM_TYPES) crmQueries(t);
 on('Query.crmObjects', (e, f, nodes, args, tally) => e.list(typeArg(args.objectType), f, nodes, args, tally));
 on('Query.searchCrmObjects', (e, f, nodes, args, tally) => e.search(typeArg(args.objectType), f, nodes, args, tally));
 on('Query.crmObject', (e, _f, nodes, args, tally) => e.byId(typeArg(args.objectType), nodes, args, tally));
@@ -516,6 +517,15 @@ function crmMutations(t: CrmTypeInfo): void {
   on(`Mutation.${t.plural}BatchArchive`, write(batches('ids')));
 }
 for (const t of CRM_TYPES) crmMutations(t);
+
+/**
+ * Prices the root fields of a portal's custom object type (src/portalSchema) like a standard type's. Keyed by field
+ * name, so a type that leaves the schema leaves only entries no operation can reach.
+ */
+export function priceCrmType(t: CrmTypeInfo): void {
+  crmQueries(t);
+  crmMutations(t);
+}
 
 on('Mutation.crmObjectCreate', write(one, (_e, a) => ({ objectType: typeArg(a.objectType) }), (a) => {
   const list = a.associations === UNKNOWN ? [] : ((a.associations as Args[] | null) ?? []);

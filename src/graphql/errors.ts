@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { HubSpotError } from '../hubspot/errors';
+import { redactHubSpotMessage } from '../crm/userErrors';
 
 /** The error codes clients see in `extensions.code`. */
 export type ErrorCode =
@@ -26,7 +27,8 @@ export function codeForHubSpot(error: HubSpotError): ErrorCode {
  */
 export function hubspotGraphQLError(error: HubSpotError, path?: ReadonlyArray<string | number>): GraphQLError {
   const code = codeForHubSpot(error);
-  const message = error.transport ? `HubSpot is unavailable: ${error.message}` : error.message;
+  // HubSpot's validation messages may echo the refused property values: they are personal data, so they go.
+  const message = error.transport ? `HubSpot is unavailable: ${error.message}` : redactHubSpotMessage(error.message);
   return new GraphQLError(message, {
     ...(path ? { path } : {}),
     extensions: {
@@ -44,7 +46,7 @@ export function hubspotGraphQLError(error: HubSpotError, path?: ReadonlyArray<st
 /** Codes our own resolvers and Apollo may set; anything else is masked as INTERNAL. */
 const PASS_THROUGH = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED', 'UPSTREAM_ERROR', 'COST_LIMIT',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_IN_LIST', 'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
@@ -60,7 +62,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
-      const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
+      const { stacktrace: _s, exception: _e, http: _h, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
   } catch {

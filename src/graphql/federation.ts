@@ -10,7 +10,7 @@ import { attachPropertyResolvers } from '../crm/propertyFields';
 import type { CrmRecord } from '../crm/record';
 import { CRM_TYPES } from '../crm/registry';
 import { parseGlobalId } from './ids';
-import { loadTypeDefs } from './schema';
+import { loadTypeDefs, type SchemaExtension } from './schema';
 import { needsOf } from './selection';
 
 /**
@@ -48,10 +48,10 @@ function withDirective(node: ObjectTypeDefinitionNode, added: ConstDirectiveNode
 }
 
 /** The schema files as a Federation 2 subgraph document: the @link, @key on entities, @shareable on value types. */
-export function subgraphTypeDefs(typeDefs: string[] = loadTypeDefs()): DocumentNode {
+export function subgraphTypeDefs(typeDefs: string[] = loadTypeDefs(), entities: ReadonlyMap<string, string | undefined> = ENTITY_OBJECT_TYPES): DocumentNode {
   const document = visit(concatAST(typeDefs.map((sdl) => parse(sdl))), {
     ObjectTypeDefinition(node) {
-      if (ENTITY_OBJECT_TYPES.has(node.name.value)) return withDirective(node, directive('key', { fields: 'id' }));
+      if (entities.has(node.name.value)) return withDirective(node, directive('key', { fields: 'id' }));
       if (SHAREABLE_TYPES.includes(node.name.value)) return withDirective(node, directive('shareable'));
       return undefined;
     },
@@ -91,13 +91,17 @@ function resolveReference(typeName: string, objectType: string | undefined) {
   };
 }
 
-/** The subgraph schema: the plain schema's SDL and resolvers, federated, with the property fields' resolvers. */
-export function buildSubgraphSchema(typeDefs?: string[]): GraphQLSchema {
-  const merged = mergeResolverMaps(resolvers);
-  for (const [typeName, objectType] of ENTITY_OBJECT_TYPES) {
+/**
+ * The subgraph schema: the plain schema's SDL and resolvers, federated, with the property fields' resolvers; a
+ * portal's extension (src/portalSchema) adds its SDL, resolvers and custom object types as entities.
+ */
+export function buildSubgraphSchema(typeDefs?: string[], extension?: SchemaExtension): GraphQLSchema {
+  const merged = mergeResolverMaps([...resolvers, ...(extension?.resolvers ?? [])]);
+  const entities = new Map<string, string | undefined>([...ENTITY_OBJECT_TYPES, ...(extension?.entities ?? [])]);
+  for (const [typeName, objectType] of entities) {
     merged[typeName] = { ...(merged[typeName] as object | undefined), __resolveReference: resolveReference(typeName, objectType) };
   }
-  const schema = federate({ typeDefs: subgraphTypeDefs(typeDefs), resolvers: merged as never });
+  const schema = federate({ typeDefs: subgraphTypeDefs([...(typeDefs ?? loadTypeDefs()), ...(extension?.typeDefs ?? [])], entities), resolvers: merged as never });
   attachPropertyResolvers(schema);
   return schema;
 }

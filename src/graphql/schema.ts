@@ -18,8 +18,20 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
-export function buildSchema(): GraphQLSchema {
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true });
+/** What a portal adds to the schema (src/portalSchema): its SDL and the resolvers of the types it defines. */
+export interface SchemaExtension {
+  typeDefs: string[];
+  resolvers: object[];
+  /** Custom object types, GraphQL type → object type (federation makes them entities). */
+  entities?: ReadonlyMap<string, string>;
+}
+
+export function buildSchema(extension?: SchemaExtension): GraphQLSchema {
+  const schema = makeExecutableSchema({
+    typeDefs: [...loadTypeDefs(), ...(extension?.typeDefs ?? [])],
+    resolvers: [...resolvers, ...(extension?.resolvers ?? [])] as never,
+    inheritResolversFromInterfaces: true,
+  });
   attachPropertyResolvers(schema);
   return schema;
 }

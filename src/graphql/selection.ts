@@ -3,6 +3,7 @@ import {
   type FieldNode, type FragmentSpreadNode, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
+import { propertyNameOf } from '../crm/propertyNames';
 
 /** The HubSpot properties (and property histories) a selection needs, for an explicit `properties` list. */
 export interface Needs {
@@ -30,8 +31,8 @@ function fieldNeeds(field: GraphQLField<unknown, unknown>, node: FieldNode, info
     if (list?.kind === Kind.LIST) for (const v of list.values) if (v.kind === Kind.STRING) out.props.add(v.value);
     return;
   }
-  // A scalar field named as HubSpot names the property; object-valued fields (associations) need none.
-  if (isLeafType(getNamedType(field.type))) out.props.add(name);
+  // A scalar field named as HubSpot names the property (or mapped by @hubspotProperty); object-valued fields (associations) need none.
+  if (isLeafType(getNamedType(field.type))) out.props.add(propertyNameOf(field));
 }
 
 /** Whether @skip / @include let a selection through, as GraphQL execution decides it. */
@@ -40,19 +41,26 @@ function included(node: FieldNode | InlineFragmentNode | FragmentSpreadNode, inf
   return getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false;
 }
 
-function walk(selectionSet: SelectionSetNode | undefined, type: GraphQLObjectType, info: GraphQLResolveInfo, out: { props: Set<string>; history: Set<string> }, seen: Set<string>): void {
+/** Calls `visit` for each field selected on `type` (fragments whose type condition applies included; @skip/@include obeyed). */
+function forEachField(
+  selectionSet: SelectionSetNode | undefined,
+  type: GraphQLObjectType,
+  info: GraphQLResolveInfo,
+  visit: (field: GraphQLField<unknown, unknown>, node: FieldNode) => void,
+  seen: Set<string> = new Set(),
+): void {
   for (const sel of selectionSet?.selections ?? []) {
     if (!included(sel, info)) continue;
     if (sel.kind === Kind.FIELD) {
       const field = type.getFields()[sel.name.value];
-      if (field) fieldNeeds(field, sel, info, out);
+      if (field) visit(field, sel);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      if (appliesTo(sel.typeCondition?.name.value, type, info)) walk(sel.selectionSet, type, info, out, seen);
+      if (appliesTo(sel.typeCondition?.name.value, type, info)) forEachField(sel.selectionSet, type, info, visit, seen);
     } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const frag = info.fragments[sel.name.value];
       if (frag && !seen.has(frag.name.value) && appliesTo(frag.typeCondition.name.value, type, info)) {
         seen.add(frag.name.value);
-        walk(frag.selectionSet, type, info, out, seen);
+        forEachField(frag.selectionSet, type, info, visit, seen);
       }
     }
   }
@@ -69,8 +77,17 @@ export function needsOf(info: GraphQLResolveInfo, typeName: string, fieldNodes: 
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return { properties: [], history: [] };
   const out = { props: new Set<string>(), history: new Set<string>() };
-  for (const node of fieldNodes) walk(node.selectionSet, type, info, out, new Set());
+  for (const node of fieldNodes) forEachField(node.selectionSet, type, info, (field, sel) => fieldNeeds(field, sel, info, out));
   return { properties: [...out.props].sort(), history: [...out.history].sort() };
+}
+
+/** The field nodes selected on a record of the object type `typeName` below `fieldNodes` (by field name, in order). */
+export function selectedFieldsOn(info: GraphQLResolveInfo, typeName: string, fieldNodes: readonly FieldNode[]): FieldNode[] {
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) return [];
+  const out: FieldNode[] = [];
+  for (const node of fieldNodes) forEachField(node.selectionSet, type, info, (_field, sel) => out.push(sel));
+  return out;
 }
 
 /** The field nodes selected as `path` below the current field, e.g. ['edges', 'node'] or ['nodes'] of a connection. */

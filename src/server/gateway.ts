@@ -3,7 +3,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +11,10 @@ import type { Config } from '../config';
 import type { GatewayContext, RequestCost } from '../context';
 import { formatError } from '../graphql/errors';
 import { maxAliasesRule, maxDepthRule } from '../graphql/limits';
-import { buildSchema } from '../graphql/schema';
-import { buildSubgraphSchema } from '../graphql/federation';
-import { HubSpotClient, type CallOutcome, type CallPolicy } from '../hubspot/client';
+import { PortalSchemaHost } from '../portalSchema/host';
+import { schemaCredential } from '../portalSchema/portal';
+import { createSchemaChangeChannel } from '../events/schemaChanges';
+import { HubSpotClient, type CallOutcome, type CallPolicy, type HubSpotCall } from '../hubspot/client';
 import { HubSpotError } from '../hubspot/errors';
 import { PrivateAppCredentials, type CredentialProvider, type RequestCredential } from '../auth/credentials';
 import { RenewingPolicy } from '../auth/renewingPolicy';
@@ -27,6 +27,15 @@ import { MemoryBudget, RedisBudget } from '../hubspot/policy/budget';
 import { RateLimiter } from '../hubspot/policy/limiter';
 import { ResilientPolicy } from '../hubspot/policy/retry';
 import { costPlugin } from './costPlugin';
+import { CallerAuth } from '../auth/callers';
+import { createCallerGate } from './callerAuth';
+import { cors } from './cors';
+import { limitVariables, requireJson } from './bodyLimits';
+import { createPersistedQueries } from './persistedQueries';
+import { requestIdOf } from './requestId';
+import { GatewayMetrics } from './metrics';
+import { createTracing } from './tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
 import { graphqlUploads } from './upload';
@@ -38,8 +47,6 @@ import type { EventBus } from '../events/types';
 import { createWebhookReceiver } from '../webhooks/receiver';
 import { createReplayGuard } from '../webhooks/replayGuard';
 
-/** Largest accepted GraphQL request body. */
-const BODY_LIMIT = '1mb';
 /** The readiness probe's own timeout. */
 const READY_TIMEOUT_MS = 3_000;
 
@@ -56,6 +63,8 @@ export interface GatewayDeps {
   oauthRoutes?: Router;
   /** Told of every upstream call (tests and benchmarks count them). */
   onUpstreamCall?: (outcome: CallOutcome) => void;
+  /** Receives the gateway's OpenTelemetry spans in place of the configured exporter, and turns tracing on (tests). */
+  spanExporter?: SpanExporter;
   /** The bus CRM events travel on: POST /webhooks/hubspot publishes HubSpot's deliveries to it. Default: one made from the config. */
   events?: EventBus;
 }
@@ -68,6 +77,8 @@ export interface Gateway {
   stop(): Promise<void>;
   /** The CRM events GraphQL subscriptions and cache invalidation consume: `deps.events`, or a bus made from the config. */
   events: EventBus;
+  /** The schema being served: the base graph and the configured portal's own types (src/portalSchema), reloadable. */
+  portalSchema: PortalSchemaHost;
 }
 
 const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
@@ -78,23 +89,35 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  // The plain API schema; subscriptions always use it (they are served to clients, never through a router).
-  const schema = buildSchema();
+  // The schema, extended with the configured portal's own types and swapped when they change (src/portalSchema):
+  // Apollo takes it as a "gateway", so each request keeps the schema it started with. FEDERATION=true serves it as
+  // an Apollo Federation 2 subgraph (src/graphql/federation.ts); subscriptions always get the plain one.
+  const portalSchema = new PortalSchemaHost({
+    federation: config.federation,
+    logger,
+    refreshSeconds: config.portalSchema.refreshSeconds,
+    changes: createSchemaChangeChannel(config.redisUrl, config.eventsChannel, logger),
+    ...(config.portalSchema.enabled ? { client: () => schemaClient() } : {}),
+  });
+  // Observability (src/server/metrics.ts, tracing.ts): each is optional, and adds no hook at all when off.
+  const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
+  const tracing = createTracing(config.tracing, deps.spanExporter);
+  const retry = { ...config.retry, onRetry: (call: HubSpotCall) => (metrics?.upstreamRetry(call), tracing?.retry(call)) };
   const apollo = new ApolloServer<GatewayContext>({
-    // FEDERATION=true serves the same graph as an Apollo Federation 2 subgraph (src/graphql/federation.ts).
-    schema: config.federation ? buildSubgraphSchema() : schema,
+    gateway: portalSchema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // Persisted queries are ours (src/server/persistedQueries.ts): Apollo's cache would be one for every portal.
+    persistedQueries: false,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Limits of the document alone; the cost limit needs the variables and runs in costPlugin.
     validationRules: [maxDepthRule(config.queryLimits.maxDepth), maxAliasesRule(config.queryLimits.maxAliases)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costPlugin({ maxCost: config.queryLimits.maxCost })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costPlugin({ maxCost: config.queryLimits.maxCost }), ...(metrics ? [metrics.plugin()] : []), ...(tracing ? [tracing.plugin()] : [])],
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
-  await apollo.start();
 
-  const metadataCache = new MetadataCache(createKeyv('hubspot-graphql:metadata', config.redisUrl), config.metadataTtlSeconds * 1000);
+  const metadataCache = new MetadataCache(createKeyv('hubspot-graphql:metadata', config.redisUrl), config.metadataTtlSeconds * 1000, metrics && ((hit) => metrics.cacheLookup('metadata', hit)));
   // One budget per portal for the whole process — or, with Redis, for every instance.
   const limiter = new RateLimiter(config.redisUrl ? new RedisBudget(config.redisUrl) : new MemoryBudget(), {
     ...config.rateLimit,
@@ -111,6 +134,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(policy ? { policy } : {}),
       onCall: (o) => {
         if (cost) cost.upstreamCalls++;
+        metrics?.upstreamCall(o);
+        tracing?.upstreamCall(cost, o);
         log.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'upstream call');
         deps.onUpstreamCall?.(o);
       },
@@ -140,20 +165,63 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const portalKey = credential.portalKey;
     const cost: RequestCost = { upstreamCalls: 0, rateLimit: () => limiter.status(portalKey) };
     // A 401 to a renewable (OAuth) token renews it once and resends the call, inside the rate limit and retries.
-    const policy = new RenewingPolicy(new ResilientPolicy(limiter, config.retry, portalKey, deadline, signal), credential);
+    const policy = new RenewingPolicy(new ResilientPolicy(limiter, retry, portalKey, deadline, signal), credential);
     const hubspot = clientFor(signal, log, cost, policy, policy.token);
     return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
   };
 
+  /**
+   * A client for reading the portal's own schema: rate-limited and retried like a request's, but not one (its calls
+   * are logged, not counted in any request's cost or reported to onUpstreamCall).
+   */
+  const schemaClient = async (): Promise<HubSpotClient | undefined> => {
+    const credential = await schemaCredential(credentials, config.portalSchema);
+    if (!credential) return undefined;
+    const signal = AbortSignal.timeout(config.requestDeadlineMs);
+    setMaxListeners(0, signal); // one read of the portal makes a call per object type
+    const policy = new RenewingPolicy(new ResilientPolicy(limiter, retry, credential.portalKey, Date.now() + config.requestDeadlineMs, signal), credential);
+    return new HubSpotClient({
+      transport: deps.transport, credential: policy.token, policy, signal,
+      onCall: (o) => (metrics?.upstreamCall(o), logger.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'portal schema read')),
+    });
+  };
+  // After createRequestContext and schemaClient: starting loads the portal's schema.
+  await apollo.start();
+
+  // Who may call (src/auth/callers.ts), and the credential each caller gets, bound to its portal (callerAuth.ts).
+  const portals = new PortalDirectory();
+  const callerAuth = new CallerAuth(config.callerAuth, credentials.mode === 'pass-through', logger);
+  if (!callerAuth.enabled && config.callerAuth.allowUnauthenticated) {
+    logger.warn('caller authentication is OFF (ALLOW_UNAUTHENTICATED_CALLERS): anyone who can reach this gateway can use its HubSpot credential');
+  }
+  const callerGate = createCallerGate({
+    callerAuth,
+    credentials,
+    logger,
+    portalOf: (credential) =>
+      portals.portalIdOf(credential.portalKey, async () => (await createRequestContext(credential, logger, AbortSignal.timeout(config.requestDeadlineMs))).hubspot.account.details()),
+  });
+  const persistedQueries = createPersistedQueries({ ...config.persistedQueries, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) });
+  // A client gets HTTP_REQUEST_TIMEOUT_MS to send a whole request: slow senders cannot hold connections open.
+  httpServer.requestTimeout = config.http.requestTimeoutMs;
+  httpServer.headersTimeout = Math.min(config.http.requestTimeoutMs, 60_000);
+
   app.use((req, res, next) => {
     const started = performance.now();
-    const id = req.get('x-request-id') ?? randomUUID();
+    const id = requestIdOf(req.get('x-request-id'));
     res.setHeader('x-request-id', id);
     res.locals.log = logger.child({ requestId: id });
     res.on('finish', () => (res.locals.log as Logger).info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
     next();
   });
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // Prometheus scrapes here (METRICS, METRICS_PATH); unauthenticated, so a public deployment keeps the path internal.
+  if (metrics) {
+    app.get(config.metrics.path, async (_req, res) => {
+      const { contentType, body } = await metrics.scrape();
+      res.type(contentType).send(body);
+    });
+  }
   app.get('/readyz', async (_req, res) => {
     const r = await readiness.check();
     res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason });
@@ -167,13 +235,22 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   if (config.graphiql) app.get('/graphql', graphiqlHandler('/graphql'));
   app.use(
     '/graphql',
+    // CORS preflights are answered first; then the caller is authenticated from its headers alone, before any
+    // body (JSON or multipart upload) is read or parsed.
+    cors(config.http.corsOrigins),
+    callerGate.middleware,
     graphqlUploads(config.upload),
-    express.json({ limit: BODY_LIMIT }),
+    express.json({ limit: config.http.maxBodyBytes }),
+    requireJson(),
+    limitVariables(config.http.maxVariablesBytes),
+    persistedQueries.middleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
         const abort = new AbortController();
         res.once('close', () => abort.abort());
-        return createRequestContext(credentials.forRequest((name) => req.get(name)), res.locals.log as Logger, abort.signal);
+        // The caller gate resolved the credential (and the caller's portal) before Apollo.
+        const credential = (res.locals.credential as RequestCredential | undefined) ?? credentials.forRequest((name) => req.get(name));
+        return createRequestContext(credential, res.locals.log as Logger, abort.signal);
       },
     }),
   );
@@ -181,17 +258,20 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (err as { type?: string })?.type;
     if (type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
-    if (type === 'entity.too.large') return jsonError(res, 413, 'BAD_REQUEST', `The request body exceeds ${BODY_LIMIT}`);
-    logger.error({ err }, 'unhandled HTTP error');
+    if (type === 'entity.too.large') return jsonError(res, 413, 'BAD_REQUEST', `The request body exceeds ${config.http.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
+    // body-parser's other refusals (unsupported charset or encoding, aborted upload) are the client's.
+    const status = (err as { status?: number })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return jsonError(res, status, 'BAD_REQUEST', 'The request body could not be read');
+    ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'unhandled HTTP error');
     return jsonError(res, 500, 'INTERNAL', 'Internal error');
   });
 
-  const portals = new PortalDirectory();
   const invalidation = invalidateOnEvents({ events, credentials, portals, logger, createContext: (credential, signal) => createRequestContext(credential, logger, signal) });
-  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema, events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger });
+  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema: () => portalSchema.schema, events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger, callerGate, allowedOrigins: config.http.corsOrigins, ...(persistedQueries.allowList ? { allowList: persistedQueries.allowList } : {}) });
 
   return {
     events,
+    portalSchema,
     app,
     httpServer,
     listen: (port, host) =>
@@ -213,6 +293,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       if (!deps.events) await events.close();
       await metadataCache.disconnect();
       await limiter.close();
+      await persistedQueries.close();
+      await tracing?.shutdown();
     },
   };
 }

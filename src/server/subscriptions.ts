@@ -16,6 +16,9 @@ import type { EventBus } from '../events/types';
 import { formatError } from '../graphql/errors';
 import { costLimitRule, maxAliasesRule, maxDepthRule } from '../graphql/limits';
 import { subscribeWithEventContexts } from './eventExecution';
+import type { CallerGate } from './callerAuth';
+import type { AllowList } from './persistedQueries';
+import { requestIdOf } from './requestId';
 
 /** Largest graphql-ws message accepted (the HTTP endpoint's body limit). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -28,7 +31,8 @@ export interface SubscriptionServerOptions {
   httpServer: Server;
   /** The GraphQL endpoint; WebSocket upgrades to any other path are refused with 404. */
   path: string;
-  schema: GraphQLSchema;
+  /** The schema being served now: each new operation is checked and run on it (a reload swaps it, src/portalSchema). */
+  schema: () => GraphQLSchema;
   events: EventBus;
   credentials: CredentialProvider;
   portals: PortalDirectory;
@@ -36,6 +40,12 @@ export interface SubscriptionServerOptions {
   createContext: (credential: RequestCredential, log: Logger, clientGone: AbortSignal) => Promise<GatewayContext>;
   queryLimits: Config['queryLimits'];
   logger: Logger;
+  /** Caller authentication (src/server/callerAuth.ts): checked at connection_init, and gives each operation its credential. */
+  callerGate?: Pick<CallerGate, 'enabled' | 'authenticate' | 'credentialFor'>;
+  /** Browser origins besides the gateway's own that may open a socket (CORS_ORIGINS). */
+  allowedOrigins?: readonly string[];
+  /** PERSISTED_QUERIES=allow-list: only the manifest's operations run (the HTTP endpoint's list, persistedQueries.ts). */
+  allowList?: AllowList;
 }
 
 export interface SubscriptionServer {
@@ -52,16 +62,16 @@ type ConnectionParams = Record<string, unknown>;
  * its credential comes from the connection's `connectionParams` (the same names as HTTP headers), else from the
  * upgrade request's headers; the subscriber's portal is that credential's portal (src/events/portals.ts), and only
  * that portal's events reach it. The document is checked like an HTTP request's (validation, MAX_QUERY_DEPTH,
- * MAX_QUERY_ALIASES, MAX_QUERY_COST per event). Queries and mutations are refused here: they go to HTTP POST, where
- * their cost is reported.
+ * MAX_QUERY_ALIASES, MAX_QUERY_COST per event), and with PERSISTED_QUERIES=allow-list it must be one of the
+ * manifest's. Queries and mutations are refused here: they go to HTTP POST, where their cost is reported.
  */
 export function attachSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
-  const { schema, logger, queryLimits } = options;
+  const { logger, queryLimits } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuseUpgrade(socket, '404 Not Found');
-    if (!sameOrigin(request)) return refuseUpgrade(socket, '403 Forbidden');
+    if (!sameOrigin(request) && !options.allowedOrigins?.includes(request.headers.origin ?? '')) return refuseUpgrade(socket, '403 Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.httpServer.on('upgrade', onUpgrade);
@@ -72,14 +82,30 @@ export function attachSubscriptions(options: SubscriptionServerOptions): Subscri
 
   const server = useServer<ConnectionParams>(
     {
-      schema,
+      schema: () => options.schema(),
+      // An unauthenticated caller's socket is closed at connection_init (4403 Forbidden), before any operation.
+      onConnect: async (ctx) => {
+        if (!options.callerGate?.enabled) return true;
+        return options.callerGate.authenticate(headerReader(ctx.connectionParams, ctx.extra.request)).then(() => true, () => false);
+      },
       onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-        const checked = checkDocument(schema, documentRules, queryLimits.maxCost, payload);
+        // One schema for the whole operation, even if a reload swaps it meanwhile.
+        const schema = options.schema();
+        // Allow-list mode: the document must be one of the manifest's, sent as its exact body or by id/hash.
+        let query = payload.query;
+        if (options.allowList) {
+          const verdict = options.allowList.resolve(query === '' ? undefined : query, payload.extensions?.persistedQuery);
+          if ('refused' in verdict) return [new GraphQLError(verdict.refused.message, { extensions: { code: verdict.refused.code } })];
+          query = verdict.query ?? query;
+        }
+        const checked = checkDocument(schema, documentRules, queryLimits.maxCost, { ...payload, query });
         if ('errors' in checked) return checked.errors;
-        const log = logger.child({ subscription: id });
+        // Like an HTTP request's: every log line of the operation and of each of its events carries one requestId.
+        const log = logger.child({ requestId: requestIdOf(undefined), subscription: id });
         const abort = new AbortController();
         try {
-          const credential = await options.credentials.forRequest(headerReader(ctx.connectionParams, ctx.extra.request));
+          const headers = headerReader(ctx.connectionParams, ctx.extra.request);
+          const credential = await (options.callerGate ? options.callerGate.credentialFor(headers) : options.credentials.forRequest(headers));
           const context = await options.createContext(credential, log, abort.signal);
           // Fails here, as a clear error to the subscriber, rather than at its first event.
           await credential.token();

@@ -38,6 +38,8 @@ export async function startGateway(opts: { emulator?: Partial<EmulatorOptions>; 
       RATE_LIMIT_PER_WINDOW: String(Math.min(limits.perWindow, 100_000)),
       RATE_LIMIT_WINDOW_MS: String(limits.windowMs),
       SEARCH_RATE_PER_SECOND: String(Math.min(limits.searchPerSecond, 100_000)),
+      // Tests that hold a token (HUBSPOT_TOKEN) call without caller authentication unless they configure it.
+      ALLOW_UNAUTHENTICATED_CALLERS: 'true',
       ...(opts.env ?? {}),
     }),
     hubspotBaseUrl: upstream,

@@ -61,6 +61,8 @@ const oauthEnv = (tokenStoreUrl: string, extra: Record<string, string> = {}) => 
   OAUTH_STATE_SECRET: STATE_SECRET,
   OAUTH_SCOPES: SCOPES,
   OAUTH_REFRESH_MARGIN_SECONDS: '0',
+  // Caller authentication is tested in test/integration/security/.
+  ALLOW_UNAUTHENTICATED_CALLERS: 'true',
   ...extra,
 });
 

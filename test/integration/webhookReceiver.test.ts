@@ -25,7 +25,8 @@ interface Receiver {
  * make no HubSpot call; `upstream` is the emulator for tests that also use GraphQL.
  */
 async function startReceiver(env: Record<string, string> = {}, upstream = 'http://127.0.0.1:9'): Promise<Receiver> {
-  const config = { ...loadConfig({ LOG_LEVEL: 'debug', ...env }), hubspotBaseUrl: upstream };
+  // Some receivers hold a token or an OAuth app: caller authentication is not what these tests are about.
+  const config = { ...loadConfig({ LOG_LEVEL: 'debug', ALLOW_UNAUTHENTICATED_CALLERS: 'true', ...env }), hubspotBaseUrl: upstream };
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const transport = new Transport({ baseUrl: upstream, connections: 2, timeoutMs: 5000 });

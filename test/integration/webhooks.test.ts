@@ -201,8 +201,8 @@ describe('webhook settings and subscriptions', () => {
   describe('credentials', () => {
     test('the settings: the demo app with the embedded emulator, none against HubSpot, both or neither, the key never echoed', () => {
       expect(loadConfig({}).developerApp).toEqual({ appId: DEFAULT_WEBHOOK_APP.appId, developerApiKey: DEFAULT_WEBHOOK_APP.developerApiKeys[0] });
-      expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123' }).developerApp).toBeUndefined();
-      expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', HUBSPOT_APP_ID: '77', HUBSPOT_DEVELOPER_API_KEY: 'dev-key-1234' }).developerApp).toEqual({ appId: 77, developerApiKey: 'dev-key-1234' });
+      expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', ALLOW_UNAUTHENTICATED_CALLERS: 'true' }).developerApp).toBeUndefined();
+      expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', HUBSPOT_APP_ID: '77', HUBSPOT_DEVELOPER_API_KEY: 'dev-key-1234', ALLOW_UNAUTHENTICATED_CALLERS: 'true' }).developerApp).toEqual({ appId: 77, developerApiKey: 'dev-key-1234' });
       expect(() => loadConfig({ HUBSPOT_APP_ID: '77' })).toThrow(/HUBSPOT_DEVELOPER_API_KEY .*set it together with HUBSPOT_APP_ID/);
       expect(() => loadConfig({ HUBSPOT_DEVELOPER_API_KEY: 'dev-key-1234' })).toThrow(/HUBSPOT_APP_ID .*set it together/);
       expect(() => loadConfig({ HUBSPOT_APP_ID: 'x', HUBSPOT_DEVELOPER_API_KEY: 'dev-key-1234' })).toThrow(/HUBSPOT_APP_ID .*integer/);

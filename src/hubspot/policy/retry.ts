@@ -9,6 +9,8 @@ export interface RetryOptions {
   baseDelayMs: number;
   /** Longest single backoff. */
   maxDelayMs: number;
+  /** Told before each retry (metrics, traces): the call, the failure that caused it, and the attempt that failed (1-based). Must not throw. */
+  onRetry?: (call: HubSpotCall, error: HubSpotError, failedAttempt: number) => void;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -53,6 +55,11 @@ export class ResilientPolicy implements CallPolicy {
         const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : this.backoff(n);
         if (this.deadline !== undefined && Date.now() + delay > this.deadline) throw e;
         release();
+        try {
+          this.retry.onRetry?.(call, e, n);
+        } catch {
+          // A listener's failure must never fail the call.
+        }
         await sleep(delay, this.signal);
       } finally {
         release();

@@ -1,6 +1,7 @@
 import { ConfigError, DEFAULT_OAUTH_SCOPES, loadConfig } from '../../../src/config';
 
-const OAUTH = { HUBSPOT_CLIENT_ID: 'my-client-id', HUBSPOT_CLIENT_SECRET: 'my-client-secret' };
+// Caller authentication is tested in test/unit/config.test.ts; these tests opt out of it.
+const OAUTH = { HUBSPOT_CLIENT_ID: 'my-client-id', HUBSPOT_CLIENT_SECRET: 'my-client-secret', ALLOW_UNAUTHENTICATED_CALLERS: 'true' };
 
 describe('credential mode settings', () => {
   test('no credential: private-app mode on the embedded emulator, as before', () => {
@@ -8,7 +9,7 @@ describe('credential mode settings', () => {
     expect(c).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: true, passThroughAuth: false, tokenStoreUrl: './data/tokens.sqlite' });
     expect(c.oauth).toBeUndefined();
     expect(c.emulator.oauth).toEqual({ accessTokenTtlSeconds: 1800 });
-    expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123' })).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: false });
+    expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', ALLOW_UNAUTHENTICATED_CALLERS: 'true' })).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: false });
   });
 
   test('an OAuth app: HubSpot by default, with defaults for everything but the app', () => {
