@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { setMaxListeners } from 'node:events';
@@ -113,7 +113,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     // Limits of the document alone; the cost limit needs the variables and runs in costPlugin.
     validationRules: [maxDepthRule(config.queryLimits.maxDepth), maxAliasesRule(config.queryLimits.maxAliases)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costPlugin({ maxCost: config.queryLimits.maxCost }), ...(metrics ? [metrics.plugin()] : []), ...(tracing ? [tracing.plugin()] : [])],
+    // No cache hints in this schema: Apollo's default cache-control plugin would only wrap every resolver (willResolveField).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costPlugin({ maxCost: config.queryLimits.maxCost }), ...(metrics ? [metrics.plugin()] : []), ...(tracing ? [tracing.plugin()] : [])],
     logger: { debug: (m) => logger.debug(m), info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
 
