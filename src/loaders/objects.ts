@@ -26,8 +26,25 @@ const parseKey = (k: string): ObjectRequest => {
   return { id, properties: props ? props.split(',') : [], history: history ? history.split(',') : [] };
 };
 
+/**
+ * An error that is an answer, not a fault (a missing id, a refused item): no stack trace, which no client ever
+ * sees, and which would cost more than the rest of a 500-id lookup (capturing and formatting one per id).
+ */
+function answerError(message: string, options: ConstructorParameters<typeof GraphQLError>[1]): GraphQLError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const error = new GraphQLError(message, options);
+    // A plain string: graphql-js copies `stack` into the located error it wraps this in, and V8 would format it.
+    Object.defineProperty(error, 'stack', { value: `GraphQLError: ${message}`, writable: true, configurable: true });
+    return error;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export const notFoundError = (objectType: string, id: string, message?: string) =>
-  new GraphQLError(message ?? `No ${objectType} record with id ${id}`, { extensions: { code: 'NOT_FOUND', objectType, id } });
+  answerError(message ?? `No ${objectType} record with id ${id}`, { extensions: { code: 'NOT_FOUND', objectType, id } });
 
 /**
  * Records of one object type, for one request. Every load of one level (see BatchScheduler) — whatever
@@ -116,5 +133,5 @@ function idsOfError(e: StandardError, asked: readonly string[]): string[] {
 
 function errorForItem(objectType: string, id: string, e: StandardError): Error {
   if (e.category === 'OBJECT_NOT_FOUND' || /not.?found/i.test(e.message)) return notFoundError(objectType, id);
-  return new GraphQLError(`HubSpot could not read ${objectType} ${id}: ${e.message}`, { extensions: { code: 'UPSTREAM_ERROR', hubspot: { category: e.category } } });
+  return answerError(`HubSpot could not read ${objectType} ${id}: ${e.message}`, { extensions: { code: 'UPSTREAM_ERROR', hubspot: { category: e.category } } });
 }
