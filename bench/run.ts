@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { runLoad, type LoadResult } from './load';
-import { ROOT, startChild, type Child } from './processes';
+import { ROOT, startEmulatorProcess, startGatewayProcess, type RunningProcess } from '../deploy/local/processes';
 import { format, machine, writeJson, type BenchReport, type ScenarioResult } from './report';
 import { RestApi } from './rest';
 import { scenarios, type Scenario } from './scenarios';
@@ -69,24 +69,21 @@ async function gatewayRssMiB(metricsUrl: string): Promise<number> {
 const sortedLevels = (levels: string[][]) => JSON.stringify(levels.map((l) => [...l].sort()));
 
 async function main(): Promise<void> {
-  const children: Child[] = [];
+  const children: RunningProcess[] = [];
   const stopAll = () => Promise.all(children.map((c) => c.stop()));
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   const t0 = Date.now();
   try {
     log(`starting the emulator (latency ${LATENCY_MS} ms, seed ${SEED}) and the gateway …`);
-    const emulator = await startChild(
-      'emulator',
-      { EMULATOR_PORT: '0', EMULATOR_LATENCY_MS: String(LATENCY_MS), EMULATOR_SEED_SIZES: SEED, EMULATOR_RATE_LIMITS_OFF: 'true', EMULATOR_TOKENS: `${TOKEN}:12345678` },
-      /HubSpot emulator listening at (\S+)/,
+    const emulator = await startEmulatorProcess(
+      { EMULATOR_LATENCY_MS: String(LATENCY_MS), EMULATOR_SEED_SIZES: SEED, EMULATOR_RATE_LIMITS_OFF: 'true', EMULATOR_TOKENS: `${TOKEN}:12345678` },
     );
     children.push(emulator);
-    const gateway = await startChild(
-      'serve',
+    const gateway = await startGatewayProcess(
+      'gateway',
       {
         HUBSPOT_TOKEN: TOKEN,
         HUBSPOT_BASE_URL: emulator.url,
-        PORT: '0',
         HOST: '127.0.0.1',
         // The benchmark calls without caller credentials (see Security); the gateway is on loopback.
         ALLOW_UNAUTHENTICATED_CALLERS: 'true',
@@ -103,10 +100,9 @@ async function main(): Promise<void> {
         NODE_ENV: 'production',
         REDIS_URL: '',
       },
-      /GraphQL gateway ready at (\S+)/,
     );
     children.push(gateway);
-    log(`emulator pid ${emulator.pid} at ${emulator.url}, gateway pid ${gateway.pid} at ${gateway.url}`);
+    log(`emulator pid ${emulator.child.pid} at ${emulator.url}, gateway pid ${gateway.child.pid} at ${gateway.url}`);
     const metricsUrl = gateway.url.replace(/\/graphql$/, '/metrics');
     const rest = new RestApi(emulator.url, TOKEN, CONNECTIONS);
     const gql = graphqlClient(gateway.url);

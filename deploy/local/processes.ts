@@ -4,7 +4,6 @@
  * when the parent exits. Used by `npm run deploy:local` and the scale-out test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -27,13 +26,9 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/**
- * How to run a TypeScript entry point of this repository: from dist/ when `compiled` (npm run build) and built,
- * else from source in a single process (`node --import tsx`, so that a signal reaches the program itself).
- */
-export function nodeArgs(source: string, compiled = false): string[] {
-  const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
-  return compiled && existsSync(built) ? [built] : ['--import', 'tsx', join(ROOT, source)];
+/** How to run a TypeScript entry point of this repository: from source, in a single process (`node --import tsx`, so that a signal reaches the program itself). */
+export function nodeArgs(source: string): string[] {
+  return ['--import', 'tsx', join(ROOT, source)];
 }
 
 export function startProcess(opts: {
@@ -76,15 +71,18 @@ export function startProcess(opts: {
       clearTimeout(timer);
       reject(new Error(`${opts.name} exited (${signal ?? code}) before it was ready; its output:\n${output()}`));
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      keep(chunk);
+    const untilReady = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const m = opts.ready.exec(buffered);
       if (!m) return;
       clearTimeout(timer);
+      // From here on only the bounded tail of its output is kept.
+      child.stdout!.off('data', untilReady);
       buffered = '';
       resolve({ name: opts.name, url: m[1]!, child, output, kill: () => void child.kill('SIGKILL'), stop });
-    });
+    };
+    child.stdout!.on('data', keep);
+    child.stdout!.on('data', untilReady);
   });
 }
 
@@ -93,16 +91,16 @@ export const EMULATOR_READY = /HubSpot emulator listening at (\S+)/;
 export const SUBGRAPH_READY = /subgraph ready at (\S+)/;
 
 /** `hubspot-graphql serve` with these settings (PORT 0: any free port). */
-export function startGatewayProcess(name: string, env: Record<string, string>, compiled = false): Promise<RunningProcess> {
-  return startProcess({ name, args: [...nodeArgs('src/main.ts', compiled), 'serve'], env: { PORT: '0', ...env }, ready: GATEWAY_READY });
+export function startGatewayProcess(name: string, env: Record<string, string>): Promise<RunningProcess> {
+  return startProcess({ name, args: [...nodeArgs('src/main.ts'), 'serve'], env: { PORT: '0', ...env }, ready: GATEWAY_READY });
 }
 
 /** `hubspot-graphql emulator` with these settings (EMULATOR_PORT 0: any free port). */
-export function startEmulatorProcess(env: Record<string, string>, compiled = false): Promise<RunningProcess> {
-  return startProcess({ name: 'emulator', args: [...nodeArgs('src/main.ts', compiled), 'emulator'], env: { EMULATOR_PORT: '0', ...env }, ready: EMULATOR_READY });
+export function startEmulatorProcess(env: Record<string, string>): Promise<RunningProcess> {
+  return startProcess({ name: 'emulator', args: [...nodeArgs('src/main.ts'), 'emulator'], env: { EMULATOR_PORT: '0', ...env }, ready: EMULATOR_READY });
 }
 
 /** The sample "loyalty" subgraph (deploy/sample-subgraph). */
-export function startLoyaltyProcess(env: Record<string, string> = {}, compiled = false): Promise<RunningProcess> {
-  return startProcess({ name: 'loyalty', args: nodeArgs('deploy/sample-subgraph/loyalty.ts', compiled), env: { PORT: '0', ...env }, ready: SUBGRAPH_READY });
+export function startLoyaltyProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
+  return startProcess({ name: 'loyalty', args: nodeArgs('deploy/sample-subgraph/loyalty.ts'), env: { PORT: '0', ...env }, ready: SUBGRAPH_READY });
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 import type { HubSpotClient } from '../hubspot/client';
 import { HISTORY_BATCH_LIMIT, OBJECT_BATCH_LIMIT } from '../hubspot/objects';
 import type { StandardError } from '../hubspot/types';
@@ -30,7 +30,7 @@ const parseKey = (k: string): ObjectRequest => {
  * An error that is an answer, not a fault (a missing id, a refused item): no stack trace, which no client ever
  * sees, and which would cost more than the rest of a 500-id lookup (capturing and formatting one per id).
  */
-function answerError(message: string, options: ConstructorParameters<typeof GraphQLError>[1]): GraphQLError {
+function answerError(message: string, options: GraphQLErrorOptions): GraphQLError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
