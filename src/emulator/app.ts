@@ -100,6 +100,9 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
     error = new HubSpotHttpError(400, 'VALIDATION_ERROR', `Invalid input JSON: ${err.message}`);
   } else if (isBodyParserError(err) && err.type === 'entity.too.large') {
     error = new HubSpotHttpError(413, 'VALIDATION_ERROR', 'Request entity too large');
+  } else if (err instanceof URIError) {
+    // Express's router refuses a path parameter that is not valid percent-encoding before any route runs.
+    error = new HubSpotHttpError(400, 'VALIDATION_ERROR', 'The request path is not valid percent-encoding');
   } else {
     // A bug in the emulator: answer like HubSpot's 500, keep the cause on stderr for the developer.
     console.error('[emulator] internal error', err);

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { API_USER_ID, recordAuditEvent } from './accountActivity';
+import { decoded, OBJECT_PATH, onAnswer } from './answerWatch';
 import { callerOf } from './context';
-import { objectTypeOf, type ObjectTypeInfo } from './objectTypes';
+import type { ObjectTypeInfo } from './objectTypes';
+import type { Portal } from './store';
 
 /**
  * Makes the audit log show what API calls did to CRM records: a successful create, update or archive of a record
@@ -13,20 +15,20 @@ import { objectTypeOf, type ObjectTypeInfo } from './objectTypes';
  */
 type WriteKind = 'create' | 'update' | 'archive' | 'batch-create' | 'batch-update' | 'batch-upsert' | 'batch-archive';
 
-const OBJECT_PATH = /^\/crm\/v3\/objects\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/;
-
-function writeKindOf(method: string, path: string): { type: ObjectTypeInfo; kind: WriteKind; pathId?: string } | undefined {
+function writeKindOf(method: string, path: string, portal: Portal): { type: ObjectTypeInfo; kind: WriteKind; pathId?: string } | undefined {
   const m = OBJECT_PATH.exec(path);
-  const type = m && objectTypeOf(decodeURIComponent(m[1]!));
+  const type = m && portal.objectType(decoded(m[1]!) ?? '');
   if (!m || !type) return undefined;
-  const [, , second, third] = m;
+  const second = m[2]?.toLowerCase();
+  const third = m[3]?.toLowerCase();
   if (second === undefined) return method === 'POST' ? { type, kind: 'create' } : undefined;
   if (second === 'batch' && method === 'POST' && ['create', 'update', 'upsert', 'archive'].includes(third ?? '')) {
     return { type, kind: `batch-${third}` as WriteKind };
   }
   if (third !== undefined || ['search', 'merge', 'gdpr-delete', 'batch'].includes(second)) return undefined;
-  if (method === 'PATCH') return { type, kind: 'update', pathId: second };
-  if (method === 'DELETE') return { type, kind: 'archive', pathId: decodeURIComponent(second) };
+  if (method === 'PATCH') return { type, kind: 'update', pathId: m[2] };
+  const pathId = decoded(m[2]!);
+  if (method === 'DELETE' && pathId !== undefined) return { type, kind: 'archive', pathId };
   return undefined;
 }
 
@@ -63,19 +65,16 @@ function touchedRecords(kind: WriteKind, answer: unknown, req: Request, pathId?:
   }
 }
 
-/** Express middleware for the HubSpot routes; mount it before the object routes. */
+/** Express middleware for the HubSpot routes (after auth); mount it before the object routes. */
 export function crmWriteAudit() {
   return (req: Request, res: Response, next: NextFunction) => {
-    const write = writeKindOf(req.method, req.path);
+    const portal = callerOf(res).portal;
+    const write = writeKindOf(req.method, req.path, portal);
     if (!write) return next();
-    let answer: unknown;
-    let recorded = false;
     // Recorded when the route answers, not when the answer is sent, so that a write whose answer is lost
     // (the `lost-response` fault) is in the log too, as it would be in HubSpot's.
-    const record = () => {
-      if (recorded || res.statusCode >= 300) return;
-      recorded = true;
-      const portal = callerOf(res).portal;
+    onAnswer(res, (answer) => {
+      if (res.statusCode >= 300) return;
       const records = portal.recordsOf(write.type);
       const at = Date.now();
       for (const { id, action } of touchedRecords(write.kind, answer, req, write.pathId)) {
@@ -83,18 +82,7 @@ export function crmWriteAudit() {
         if (action === 'DELETE' && !records.get(id)?.archived) continue;
         recordAuditEvent(portal, { at, category: 'CRM_OBJECT', subCategory: write.type.singular.toUpperCase(), action, targetObjectId: id, actingUser: { userId: API_USER_ID } });
       }
-    };
-    const json = res.json.bind(res);
-    res.json = ((body: unknown) => {
-      answer = body;
-      record();
-      return json(body);
-    }) as Response['json'];
-    const end = res.end.bind(res);
-    res.end = ((...args: unknown[]) => {
-      record();
-      return (end as (...a: unknown[]) => Response)(...args);
-    }) as Response['end'];
+    });
     next();
   };
 }

@@ -124,6 +124,15 @@ export class WebhookApps {
    * For deliveries: the active subscriptions that want this event, each with its app's settings. An app
    * without settings (none yet, or deleted) has its subscriptions paused, so it has no subscribers.
    */
+  /** Whether any app would hear of this portal's changes: when none would, writes need not be watched at all. */
+  hasSubscribers(portalId: number): boolean {
+    for (const app of this.apps.values()) {
+      if (!app.settings || !app.isInstalledIn(portalId)) continue;
+      for (const subscription of app.subscriptions.values()) if (subscription.active) return true;
+    }
+    return false;
+  }
+
   subscribersOf(event: WebhookEvent): Subscriber[] {
     const out: Subscriber[] = [];
     for (const app of this.apps.values()) {

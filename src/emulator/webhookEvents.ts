@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { decoded, OBJECT_PATH, onAnswer } from './answerWatch';
 import { callerOf } from './context';
 import { OBJECT_TYPES, type ObjectTypeInfo } from './objectTypes';
 import { lookupRecord, resolveMergedId } from './records';
@@ -29,13 +30,6 @@ const idText = (v: unknown): string | undefined => (typeof v === 'string' && v !
 const idOf = (v: unknown): string | undefined => (isObject(v) ? idText(v.id) : undefined);
 const resultsOf = (answer: unknown): Json[] => (isObject(answer) && Array.isArray(answer.results) ? answer.results.filter(isObject) : []);
 const inputsOf = (req: Request): Json[] => (isObject(req.body) && Array.isArray(req.body.inputs) ? req.body.inputs.filter(isObject) : []);
-const decoded = (segment: string): string | undefined => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-};
 
 function change(portal: Portal, type: ObjectTypeInfo, action: WebhookAction, fields: ChangeFields): CrmChange {
   return { portalId: portal.portalId, objectTypeId: type.id, action, occurredAt: Date.now(), fields };
@@ -133,8 +127,6 @@ function gdprWatch(type: ObjectTypeInfo, body: Json): Watch {
     return () => (record && !portal.recordsOf(type).has(record.id) ? [change(portal, type, 'privacyDeletion', { objectId: Number(record.id), changeSource: 'API' })] : []);
   };
 }
-
-const OBJECT_PATH = /^\/crm\/v3\/objects\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/i;
 
 /** The object routes that write: create, update, archive, their batch forms, upsert, merge and GDPR delete. */
 function objectWatch(req: Request, portal: Portal): Watch | undefined {
@@ -272,24 +264,12 @@ function associationWatch(req: Request, portal: Portal): Watch | undefined {
 
 // ---------------------------------------------------------------------------------------------- middleware
 
-/** Calls `done` once when the route answers (before the answer is sent, so a lost response still counts). */
-function onAnswer(res: Response, done: (answer: unknown) => void): void {
-  let answered = false;
-  const once = (answer: unknown) => {
-    if (answered) return;
-    answered = true;
-    done(answer);
-  };
-  const json = res.json.bind(res);
-  res.json = ((body: unknown) => (once(body), json(body))) as Response['json'];
-  const end = res.end.bind(res);
-  res.end = ((...args: unknown[]) => (once(undefined), (end as (...a: unknown[]) => Response)(...args))) as Response['end'];
-}
-
 /** Express middleware for the HubSpot routes (after auth): successful CRM writes become webhook deliveries. */
 export function webhookEventCapture(state: EmulatorState) {
   return (req: Request, res: Response, next: NextFunction) => {
     const portal = callerOf(res).portal;
+    // Watching a write snapshots the records it touches: not worth it when nobody subscribed.
+    if (!state.webhookApps.hasSubscribers(portal.portalId)) return next();
     const watch = objectWatch(req, portal) ?? associationWatch(req, portal);
     if (!watch) return next();
     const changesOf = watch(portal);

@@ -179,6 +179,28 @@ describeWithSpecs('account activity contract', () => {
       ]);
     });
 
+    test('writes to a custom object are audited too, under the object name', async () => {
+      const schema = await emu.api('POST', '/crm-object-schemas/v3/schemas', {
+        name: 'widgets', labels: { singular: 'Widget', plural: 'Widgets' }, primaryDisplayProperty: 'code', requiredProperties: ['code'],
+        properties: [{ name: 'code', label: 'Code', type: 'string', fieldType: 'text' }], associatedObjects: ['CONTACT'],
+      });
+      expect(schema.status).toBe(201);
+      const created = await emu.api('POST', `/crm/v3/objects/${schema.body.objectTypeId}`, { properties: { code: 'W-1' } });
+      expect(created.status).toBe(201);
+      const entries = (await apiEntries()).map((e) => [e.category, e.subCategory, e.action, e.targetObjectId]);
+      expect(entries).toEqual([['CRM_OBJECT', 'WIDGETS', 'CREATE', created.body.id]]);
+    });
+
+    test('a path segment that is not valid percent-encoding is a 4xx, not a crash of the audit', async () => {
+      for (const [method, path] of [['GET', '/crm/v3/objects/%E0'], ['DELETE', '/crm/v3/objects/%E0'], ['DELETE', '/crm/v3/objects/contacts/%E0'], ['PATCH', '/crm/v3/objects/contacts/%E0']] as const) {
+        const res = await emu.api(method, path, method === 'PATCH' ? { properties: {} } : undefined);
+        expect({ path, status: res.status }).toEqual({ path, status: expect.any(Number) });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }
+      expect(await apiEntries()).toEqual([]);
+    });
+
     test('reads and searches leave no entry', async () => {
       await emu.api('GET', '/crm/v3/objects/contacts?limit=5');
       await emu.api('POST', '/crm/v3/objects/contacts/search', { limit: 1 });
