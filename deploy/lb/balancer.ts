@@ -141,7 +141,8 @@ export async function startBalancer(opts: BalancerOptions, port = 0, host = '127
     res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: `no gateway instance could answer: ${why}`, extensions: { code: 'BAD_GATEWAY' } }] }));
   };
 
-  function forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, retryable: boolean, tried: Set<Backend>): void {
+  /** `retryable` is asked only when a connection fails: parsing the body to know costs nothing on the way through. */
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, retryable: () => boolean, tried: Set<Backend>): void {
     const b = pick(tried);
     if (!b) return badGateway(res, 'every instance failed');
     tried.add(b);
@@ -168,7 +169,7 @@ export async function startBalancer(opts: BalancerOptions, port = 0, host = '127
       // A reused keep-alive socket may simply have been closed by the backend as idle; a refused or fresh one means it is gone.
       if (e.code === 'ECONNREFUSED' || !up.reusedSocket) markDown(b, e.code ?? e.message);
       const connectionFailed = CONNECTION_ERRORS.has(e.code ?? '') || e.message === 'socket hang up';
-      if (!retryable || !connectionFailed || tried.size > retries) return badGateway(res, e.code ?? e.message);
+      if (!connectionFailed || tried.size > retries || !retryable()) return badGateway(res, e.code ?? e.message);
       lb.retried++;
       emit('retry', b, e.code ?? e.message);
       forward(req, res, body, retryable, tried);
@@ -193,7 +194,9 @@ export async function startBalancer(opts: BalancerOptions, port = 0, host = '127
     req.on('end', () => {
       if (res.headersSent) return;
       const body = Buffer.concat(chunks);
-      forward(req, res, body, isIdempotent(req.method ?? 'GET', req.url ?? '/', body, req.headers['content-type']), new Set());
+      let idempotent: boolean | undefined;
+      const retryable = () => (idempotent ??= isIdempotent(req.method ?? 'GET', req.url ?? '/', body, req.headers['content-type']));
+      forward(req, res, body, retryable, new Set());
     });
   });
 
@@ -241,8 +244,14 @@ export async function startBalancer(opts: BalancerOptions, port = 0, host = '127
       markDown(b, `health check failed: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
     }
   };
-  const timer = setInterval(() => void Promise.all(backends.map(check)), opts.healthIntervalMs ?? 1000);
-  timer.unref();
+  // The next round starts once this one has answered, so a slow check never lands after a newer one.
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const healthRound = () => {
+    timer = setTimeout(() => void Promise.all(backends.map(check)).then(() => !closed && healthRound()), opts.healthIntervalMs ?? 1000);
+    timer.unref();
+  };
+  healthRound();
 
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
@@ -257,7 +266,8 @@ export async function startBalancer(opts: BalancerOptions, port = 0, host = '127
     },
     events,
     async close() {
-      clearInterval(timer);
+      closed = true;
+      clearTimeout(timer);
       server.closeAllConnections();
       for (const t of tunnels) t.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
