@@ -10,12 +10,12 @@ const empty = (v: string | null | undefined): v is null | undefined => v === nul
 function converter(type: GraphQLOutputType, property: string): (raw: string | null | undefined) => unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   const named = getNamedType(type);
-  // An enumeration's value must be one of its options as the schema knows them; one that is not (an option added
-  // since the schema was built) is an error naming the property, rather than a value silently dropped.
+  // An enumeration's value must be one of its options as the schema knows them (hidden ones included); one that is
+  // not (an option added since the schema was built) is an error naming the property, rather than a value silently dropped.
   const member = isEnumType(named) ? new Set(named.getValues().map((v) => v.value as string)) : undefined;
   const checked = (v: string) => {
     if (member && !member.has(v)) {
-      throw new GraphQLError(`Property '${property}' has the value '${v}', which is not one of the options in the schema (${named.name}); read it with property(name: "${property}") until the schema reloads`, { extensions: { code: 'UPSTREAM_ERROR' } });
+      throw new GraphQLError(`Property '${property}' has the value '${v}', which is not one of the options in the schema (${named.name}); read it with property(name: "${property}") (an option added in HubSpot joins the enum when the schema reloads)`, { extensions: { code: 'UPSTREAM_ERROR' } });
     }
     return v;
   };

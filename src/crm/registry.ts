@@ -164,6 +164,14 @@ export function associationsOf(t: CrmTypeInfo): AssociationField[] {
   return [...t.associations, ...(portalAssociations.get(t.objectType) ?? [])];
 }
 
+/**
+ * The standard type of a HubSpot object type (name or id), never a portal's custom type: what a portal's schema is
+ * planned against (src/portalSchema), so that custom types of the schema being replaced never leak into the next.
+ */
+export function standardTypeOf(objectType: string): CrmTypeInfo | undefined {
+  return byObjectType.get(objectType.toLowerCase());
+}
+
 /** The dedicated type for a HubSpot object type (name or id), if the schema has one. */
 export function crmTypeOf(objectType: string): CrmTypeInfo | undefined {
   const key = objectType.toLowerCase();

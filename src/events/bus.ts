@@ -1,19 +1,12 @@
-import { createClient, type RedisClientType } from '@redis/client';
 import { GraphQLError } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AsyncQueue } from './asyncQueue';
+import { RedisPubSub } from './redisPubSub';
 import type { CrmEvent, CrmEventKind, EventBus } from './types';
 
 /** The Redis channel of a deployment's events when EVENTS_CHANNEL does not name another. */
 export const DEFAULT_EVENTS_CHANNEL = 'hubspot-graphql:events';
-/** How long a publish waits for Redis at startup (or after a reconnect) before failing. */
-const REDIS_READY_WAIT_MS = 2_000;
-/**
- * Waits between reconnect attempts: short, since node-redis sleeps them in a timer that closing cannot cancel
- * (a stop while Redis is away would otherwise keep the process up to its default 2.2 s longer).
- */
-const reconnectDelay = (retries: number) => Math.min(2 ** retries * 50, 500) + Math.floor(Math.random() * 100);
 /** Events one stream holds for a subscriber that does not keep up, before it ends with an error. */
 export const STREAM_CAPACITY = 1_000;
 
@@ -77,8 +70,7 @@ interface ChannelMessage {
  */
 export class RedisEventBus implements EventBus {
   private readonly local: MemoryEventBus;
-  private readonly publisher: RedisClientType;
-  private readonly subscriber: RedisClientType;
+  private readonly pubsub: RedisPubSub;
   private readonly origin = randomUUID();
   /** Resolves once both connections are up and the channel is subscribed. */
   readonly ready: Promise<void>;
@@ -89,31 +81,23 @@ export class RedisEventBus implements EventBus {
     private readonly logger?: Logger,
   ) {
     this.local = new MemoryEventBus(logger);
-    // Without the offline queue a publish while Redis is away fails at once instead of waiting for it.
-    this.publisher = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: reconnectDelay } });
-    this.subscriber = this.publisher.duplicate();
-    // node-redis reconnects (and resubscribes) by itself; the listeners only keep its errors from crashing the process.
     let warned = false;
-    const onError = (err: Error) => {
-      if (!warned) logger?.warn({ err: err.message }, 'event bus: Redis unavailable, retrying');
-      warned = true;
-    };
-    this.publisher.on('error', onError);
-    this.subscriber.on('error', onError);
-    this.subscriber.on('ready', () => (warned = false));
-    this.ready = Promise.all([
-      this.publisher.connect(),
-      this.subscriber.connect().then(() => this.subscriber.subscribe(channel, (message) => this.receive(message))),
-    ]).then(() => undefined);
-    this.ready.catch(() => undefined);
+    this.pubsub = new RedisPubSub(url, channel, {
+      onMessage: (message) => this.receive(message),
+      onError: (err) => {
+        if (!warned) logger?.warn({ err: err.message }, 'event bus: Redis unavailable, retrying');
+        warned = true;
+      },
+      onReady: () => (warned = false),
+    });
+    this.ready = this.pubsub.ready;
   }
 
   async publish(events: CrmEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.local.deliver(events);
-    if (!this.publisher.isReady) await Promise.race([this.ready, delay(REDIS_READY_WAIT_MS)]);
     const message: ChannelMessage = { origin: this.origin, events };
-    await this.publisher.publish(this.channel, JSON.stringify(message));
+    await this.pubsub.publish(JSON.stringify(message));
   }
 
   subscribe(handler: Handler): () => void {
@@ -127,13 +111,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     await this.local.close();
-    await Promise.all(
-      [this.subscriber, this.publisher].map(async (client) => {
-        // A client still trying to reach Redis has nothing to flush: drop it.
-        if (client.isReady) await client.close().catch(() => client.destroy());
-        else if (client.isOpen) client.destroy();
-      }),
-    );
+    await this.pubsub.close();
   }
 
   private receive(raw: string): void {
@@ -171,8 +149,6 @@ function parseMessage(raw: string): ChannelMessage | undefined {
     return undefined;
   }
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Redis when REDIS_URL is set (events reach every instance), else this process only. */
 export function createEventBus(redisUrl?: string, options: { channel?: string; logger?: Logger } = {}): MemoryEventBus | RedisEventBus {

@@ -1,6 +1,6 @@
-import { createClient, type RedisClientType } from '@redis/client';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { RedisPubSub } from './redisPubSub';
 
 /**
  * "The portal's definitions changed": a property or custom object was created, updated or archived, so the portal's
@@ -52,28 +52,22 @@ class LocalChannel implements SchemaChangeChannel {
 
 /** Redis pub/sub; an instance skips its own messages (it has acted on the change already). */
 class RedisChannel implements SchemaChangeChannel {
-  private readonly publisher: RedisClientType;
-  private readonly subscriber: RedisClientType;
+  private readonly pubsub: RedisPubSub;
   private readonly origin = randomUUID();
   private readonly handlers = new Set<(change: SchemaChange) => void>();
   readonly ready: Promise<void>;
 
   constructor(url: string, private readonly channel: string, logger?: Logger) {
-    this.publisher = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (n: number) => Math.min(2 ** n * 50, 500) } });
-    this.subscriber = this.publisher.duplicate();
-    const onError = (err: Error) => logger?.debug({ err: err.message }, 'schema changes: Redis unavailable, retrying');
-    this.publisher.on('error', onError);
-    this.subscriber.on('error', onError);
-    this.ready = Promise.all([
-      this.publisher.connect(),
-      this.subscriber.connect().then(() => this.subscriber.subscribe(channel, (raw) => this.receive(raw, logger))),
-    ]).then(() => undefined);
-    this.ready.catch(() => undefined);
+    this.pubsub = new RedisPubSub(url, channel, {
+      onMessage: (raw) => this.receive(raw, logger),
+      onError: (err) => logger?.debug({ err: err.message }, 'schema changes: Redis unavailable, retrying'),
+    });
+    this.ready = this.pubsub.ready;
   }
 
+  /** Rejects when Redis is away (after waiting at most REDIS_READY_WAIT_MS for it): the other instances missed it. */
   async publish(change: SchemaChange): Promise<void> {
-    await this.ready;
-    await this.publisher.publish(this.channel, JSON.stringify({ origin: this.origin, change }));
+    await this.pubsub.publish(JSON.stringify({ origin: this.origin, change }));
   }
 
   subscribe(handler: (change: SchemaChange) => void): () => void {
@@ -83,7 +77,7 @@ class RedisChannel implements SchemaChangeChannel {
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.all([this.subscriber, this.publisher].map(async (c) => (c.isReady ? c.close().catch(() => c.destroy()) : c.isOpen ? c.destroy() : undefined)));
+    await this.pubsub.close();
   }
 
   private receive(raw: string, logger?: Logger): void {

@@ -261,7 +261,7 @@ class Estimator {
     const field = parent.getFields()[name];
     if (!field) return;
     const args = this.args(field, nodes[0]!);
-    const handler = HANDLERS.get(`${parent.name}.${name}`);
+    const handler = HANDLERS.get(`${parent.name}.${name}`) ?? SCHEMA_HANDLERS.get(this.schema)?.get(`${parent.name}.${name}`);
     if (handler) return handler(this, field, nodes, args, tally, hints);
     if (parent === this.schema.getMutationType()) {
       // A write this model has no rule for: one call, and whatever its payload reads.
@@ -348,7 +348,7 @@ class Estimator {
   private needsProperty(type: GraphQLObjectType, name: string): boolean {
     if (RECORD_FIELDS.has(name)) return false;
     const crm = crmTypeByGraphqlType(type.name);
-    if (crm?.associations.some((a) => a.field === name) || name === 'associations') return false;
+    if ((crm && associationsOf(crm).some((a) => a.field === name)) || name === 'associations') return false;
     return true;
   }
 
@@ -423,16 +423,19 @@ function hasVariable(value: ValueNode): boolean {
 // --------------------------------------------------------------------------------------------- handlers
 
 const HANDLERS = new Map<string, Handler>();
-const on = (key: string, handler: Handler) => HANDLERS.set(key, handler);
+/** The root fields of a portal's custom types (src/portalSchema), per built schema: a schema swapped out takes its entries with it. */
+const SCHEMA_HANDLERS = new WeakMap<GraphQLSchema, Map<string, Handler>>();
+type On = (key: string, handler: Handler) => void;
+const on: On = (key, handler) => void HANDLERS.set(key, handler);
 const typeArg = (value: unknown) => (typeof value === 'string' ? canonicalType(value) : '?');
 
-function crmQueries(t: CrmTypeInfo): void {
+function crmQueries(t: CrmTypeInfo, on: On): void {
   on(`Query.${t.plural}`, (e, f, nodes, args, tally) => e.list(t.objectType, f, nodes, args, tally));
   on(`Query.${searchFieldOf(t)}`, (e, f, nodes, args, tally) => e.search(t.objectType, f, nodes, args, tally));
   on(`Query.${t.singular}`, (e, _f, nodes, args, tally) => e.byId(t.objectType, nodes, args, tally));
   on(`Query.${t.plural}ByIds`, (e, _f, nodes, args, tally) => e.byIds(t.objectType, nodes, args, tally));
 }
-for (const t of CRM_TYPES) crmQueries(t);
+for (const t of CRM_TYPES) crmQueries(t, on);
 on('Query.crmObjects', (e, f, nodes, args, tally) => e.list(typeArg(args.objectType), f, nodes, args, tally));
 on('Query.searchCrmObjects', (e, f, nodes, args, tally) => e.search(typeArg(args.objectType), f, nodes, args, tally));
 on('Query.crmObject', (e, _f, nodes, args, tally) => e.byId(typeArg(args.objectType), nodes, args, tally));
@@ -501,7 +504,7 @@ function labelLookups(from: unknown, to: unknown, inputs: unknown): string[] {
   return needs ? [`${typeArg(from)}→${typeArg(to)}: association labels`] : [];
 }
 
-function crmMutations(t: CrmTypeInfo): void {
+function crmMutations(t: CrmTypeInfo, on: On): void {
   const hints = (objectType: string) => () => ({ objectType });
   const associationLookups = (inputs: unknown): string[] => {
     const list = inputs === UNKNOWN ? [] : (Array.isArray(inputs) ? inputs : [inputs]).flatMap((i) => ((i as Args | null)?.associations as Args[] | undefined) ?? []);
@@ -516,15 +519,21 @@ function crmMutations(t: CrmTypeInfo): void {
   }
   on(`Mutation.${t.plural}BatchArchive`, write(batches('ids')));
 }
-for (const t of CRM_TYPES) crmMutations(t);
+for (const t of CRM_TYPES) crmMutations(t, on);
 
 /**
- * Prices the root fields of a portal's custom object type (src/portalSchema) like a standard type's. Keyed by field
- * name, so a type that leaves the schema leaves only entries no operation can reach.
+ * Prices the root fields of a portal's custom object types (src/portalSchema) like a standard type's, in `schema`
+ * only: another schema of the process (the one it replaces, another gateway's) keeps its own, and entries go with
+ * the schema.
  */
-export function priceCrmType(t: CrmTypeInfo): void {
-  crmQueries(t);
-  crmMutations(t);
+export function priceCrmTypes(schema: GraphQLSchema, types: readonly CrmTypeInfo[]): void {
+  const handlers = new Map<string, Handler>();
+  const add: On = (key, handler) => void handlers.set(key, handler);
+  for (const t of types) {
+    crmQueries(t, add);
+    crmMutations(t, add);
+  }
+  SCHEMA_HANDLERS.set(schema, handlers);
 }
 
 on('Mutation.crmObjectCreate', write(one, (_e, a) => ({ objectType: typeArg(a.objectType) }), (a) => {

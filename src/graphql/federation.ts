@@ -31,7 +31,7 @@ export const ENTITY_TYPES: readonly string[] = [...ENTITY_OBJECT_TYPES.keys()];
  * Value types other subgraphs commonly define too. Federation 2 refuses a field resolved by two subgraphs unless
  * each marks it @shareable (INVALID_FIELD_SHARING), so Relay's PageInfo is shareable here.
  */
-export const SHAREABLE_TYPES: readonly string[] = ['PageInfo'];
+const SHAREABLE_TYPES: readonly string[] = ['PageInfo'];
 
 const LINK = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@shareable"])`;
 
@@ -47,8 +47,12 @@ function withDirective(node: ObjectTypeDefinitionNode, added: ConstDirectiveNode
   return { ...node, directives: [...(node.directives ?? []), added] };
 }
 
-/** The schema files as a Federation 2 subgraph document: the @link, @key on entities, @shareable on value types. */
-export function subgraphTypeDefs(typeDefs: string[] = loadTypeDefs(), entities: ReadonlyMap<string, string | undefined> = ENTITY_OBJECT_TYPES): DocumentNode {
+/** The schema files, read once per process (every portal schema build federates them again). */
+let schemaFiles: string[] | undefined;
+const schemaTypeDefs = () => (schemaFiles ??= loadTypeDefs());
+
+/** SDL as a Federation 2 subgraph document: the @link, @key on entities, @shareable on value types. */
+function subgraphTypeDefs(typeDefs: string[], entities: ReadonlyMap<string, string | undefined>): DocumentNode {
   const document = visit(concatAST(typeDefs.map((sdl) => parse(sdl))), {
     ObjectTypeDefinition(node) {
       if (entities.has(node.name.value)) return withDirective(node, directive('key', { fields: 'id' }));
@@ -95,13 +99,13 @@ function resolveReference(typeName: string, objectType: string | undefined) {
  * The subgraph schema: the plain schema's SDL and resolvers, federated, with the property fields' resolvers; a
  * portal's extension (src/portalSchema) adds its SDL, resolvers and custom object types as entities.
  */
-export function buildSubgraphSchema(typeDefs?: string[], extension?: SchemaExtension): GraphQLSchema {
+export function buildSubgraphSchema(extension?: SchemaExtension): GraphQLSchema {
   const merged = mergeResolverMaps([...resolvers, ...(extension?.resolvers ?? [])]);
   const entities = new Map<string, string | undefined>([...ENTITY_OBJECT_TYPES, ...(extension?.entities ?? [])]);
   for (const [typeName, objectType] of entities) {
     merged[typeName] = { ...(merged[typeName] as object | undefined), __resolveReference: resolveReference(typeName, objectType) };
   }
-  const schema = federate({ typeDefs: subgraphTypeDefs([...(typeDefs ?? loadTypeDefs()), ...(extension?.typeDefs ?? [])], entities), resolvers: merged as never });
+  const schema = federate({ typeDefs: subgraphTypeDefs([...schemaTypeDefs(), ...(extension?.typeDefs ?? [])], entities), resolvers: merged as never });
   attachPropertyResolvers(schema);
   return schema;
 }

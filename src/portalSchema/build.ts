@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { setSchemaTypes } from '../crm/registry';
+import { priceCrmTypes } from '../graphql/cost';
 import { buildSubgraphSchema } from '../graphql/federation';
 import { buildSchema, type SchemaExtension } from '../graphql/schema';
 import { modelHash, type PortalModel } from './model';
@@ -35,11 +36,18 @@ export function extensionOf(model: PortalModel): { plan: PortalPlan; sdl: Portal
   return { plan, sdl, extension };
 }
 
-/** Builds the schemas a model gives; throws when its SDL does not build (the caller keeps the schema it has). */
-export function buildPortalSchema(model: PortalModel, federation: boolean): PortalSchema {
+/**
+ * Builds the schemas a model gives; throws when its SDL does not build (the caller keeps the schema it has). `hash`
+ * is the model's modelHash when the caller has it already.
+ */
+export function buildPortalSchema(model: PortalModel, federation: boolean, hash: string = modelHash(model)): PortalSchema {
   const { plan, sdl, extension } = extensionOf(model);
   const schema = buildSchema(extension);
-  const served = federation ? buildSubgraphSchema(undefined, extension) : schema;
-  for (const s of new Set([schema, served])) setSchemaTypes(s, plan.customTypes.map((c) => c.type));
-  return { schema, served, sdl, plan, hash: modelHash(model) };
+  const served = federation ? buildSubgraphSchema(extension) : schema;
+  const types = plan.customTypes.map((c) => c.type);
+  for (const s of new Set([schema, served])) {
+    setSchemaTypes(s, types);
+    priceCrmTypes(s, types);
+  }
+  return { schema, served, sdl, plan, hash };
 }

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { setPortalTypes } from '../crm/registry';
 import { onDefinitionsChanged, type SchemaChange, type SchemaChangeChannel } from '../events/schemaChanges';
 import { buildSubgraphSchema } from '../graphql/federation';
-import { priceCrmType } from '../graphql/cost';
 import type { HubSpotClient } from '../hubspot/client';
 import { baseSchema, buildPortalSchema, type PortalSchema } from './build';
 import { modelHash, readPortalModel, type PortalModel } from './model';
@@ -132,7 +131,7 @@ export class PortalSchemaHost implements GatewayInterface {
     if (hash === this.current.portal?.hash) return 'unchanged';
     let portal: PortalSchema;
     try {
-      portal = buildPortalSchema(model, this.options.federation);
+      portal = buildPortalSchema(model, this.options.federation, hash);
       this.builds++;
     } catch (err) {
       log.error({ err: (err as Error).message }, 'portal schema: the portal\'s schema does not build; serving the schema as it was');
@@ -140,7 +139,6 @@ export class PortalSchemaHost implements GatewayInterface {
     }
     // The registry first: a request that starts on the new schema finds its types there.
     setPortalTypes(portal.plan.customTypes.map((c) => c.type), portal.plan.addedAssociations);
-    for (const c of portal.plan.customTypes) priceCrmType(c.type);
     this.current = { schema: portal.schema, served: portal.served, portal };
     log.info({ customObjects: portal.plan.customTypes.length, typedProperties: [...portal.plan.added.values()].reduce((n, f) => n + f.length, 0), hash: hash.slice(0, 12) }, 'portal schema loaded');
     this.notify();

@@ -32,7 +32,7 @@ export interface PortalModel {
 }
 
 /** The Schemas API (crm-schemas-v3.json). */
-export const SCHEMAS_PATH = '/crm-object-schemas/v3/schemas';
+const SCHEMAS_PATH = '/crm-object-schemas/v3/schemas';
 
 export const typeIdOf = (s: ObjectSchema) => s.objectTypeId ?? s.id;
 
@@ -91,7 +91,7 @@ export function normalizeModel(model: PortalModel): PortalModel {
 }
 
 /** What of a property definition the schema depends on: a change elsewhere (a label's timestamp) rebuilds nothing. */
-const relevant = (p: Property) => [p.name, p.label, p.type, p.fieldType, p.description, p.hubspotDefined ?? false, p.calculated ?? false, p.hasUniqueValue ?? false, p.modificationMetadata?.readOnlyValue ?? false, p.referencedObjectType ?? null, p.externalOptions ?? false, (p.options ?? []).filter((o) => !o.hidden).map((o) => [o.value, o.label])];
+const relevant = (p: Property) => [p.name, p.label, p.type, p.fieldType, p.description, p.hubspotDefined ?? false, p.calculated ?? false, p.hasUniqueValue ?? false, p.modificationMetadata?.readOnlyValue ?? false, p.referencedObjectType ?? null, p.externalOptions ?? false, (p.options ?? []).map((o) => [o.value, o.label, o.hidden ?? false])];
 
 /** A hash of what the schema is built from: equal hashes, equal schemas (a reload that finds nothing new builds nothing). */
 export function modelHash(model: PortalModel): string {

@@ -1,6 +1,6 @@
 import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
 import { defaultPropertyFields, graphqlTypeOfProperty, type PropertyField } from '../crm/defaultSchema';
-import { camel, CRM_TYPES, crmTypeOf, type AssociationField, type CrmTypeInfo } from '../crm/registry';
+import { camel, CRM_TYPES, standardTypeOf, type AssociationField, type CrmTypeInfo } from '../crm/registry';
 import type { Property } from '../hubspot/types';
 import { typeIdOf, type ObjectSchema, type PortalModel } from './model';
 import { claim, fieldNameOf, isEnumValueName, isGraphqlName, lowerFirst, pascal, upperFirst } from './names';
@@ -10,7 +10,8 @@ export interface EnumPlan {
   name: string;
   property: string;
   objectType: string;
-  values: Array<{ value: string; label: string }>;
+  /** Every option, hidden ones too: records keep a hidden option's value, and reading it must not fail. */
+  values: Array<{ value: string; label: string; hidden?: boolean }>;
 }
 
 /** A custom object type, as the registry describes standard ones, with the names HubSpot accepts for it in paths. */
@@ -49,7 +50,8 @@ function takenNames(schema: GraphQLSchema) {
 const defaults = new Map<string, Set<string>>();
 const defaultNames = (t: CrmTypeInfo) => defaults.get(t.objectType) ?? defaults.set(t.objectType, new Set(['hs_object_id', ...defaultPropertyFields(t).map((f) => f.property.name), ...t.links.flatMap((l) => l.properties)])).get(t.objectType)!;
 
-const optionsOf = (p: Property) => (p.options ?? []).filter((o) => !o.hidden);
+/** All of a property's options: one hidden in HubSpot's UI is still a value records may hold (and writes may set). */
+const optionsOf = (p: Property) => p.options ?? [];
 const isMultiSelect = (p: Property) => p.type === 'enumeration' && p.fieldType === 'checkbox';
 
 /**
@@ -63,13 +65,13 @@ function fieldOf(p: Property, field: string, owner: string, objectType: string, 
   const base = { field, property, writable };
   const options = optionsOf(p);
   if (p.type === 'enumeration' && !p.externalOptions && options.length > 0) {
-    const values = [...new Map(options.map((o) => [o.value, { value: o.value, label: o.label }])).values()];
+    const values = [...new Map(options.map((o) => [o.value, { value: o.value, label: o.label, ...(o.hidden ? { hidden: true } : {}) }])).values()];
     if (values.every((v) => isEnumValueName(v.value))) {
       const name = claim(`${owner}${pascal(field)}`, taken.types);
       enums.push({ name, property: p.name, objectType, values });
       return { ...base, type: isMultiSelect(p) ? `[${name}!]` : name, ...(mapped ? { note: mapped.trim() } : {}) };
     }
-    const listed = values.map((v) => `\`${v.value}\` (${v.label})`).join(', ');
+    const listed = values.map((v) => `\`${v.value}\` (${v.label}${v.hidden ? ', hidden in HubSpot\'s UI' : ''})`).join(', ');
     const note = `Options: ${listed}${isMultiSelect(p) ? ' (several, as a list)' : ''}; a String because not every option is a valid GraphQL enum value.${mapped}`;
     return { ...base, type: graphqlTypeOfProperty(p as never), note };
   }
@@ -120,7 +122,9 @@ export function planExtension(model: PortalModel, base: GraphQLSchema): PortalPl
       aliases: [...new Set([fqn, s.name])], fullyQualifiedName: fqn,
     });
   }
-  const lookup = (objectType: string) => infos.get(objectType) ?? crmTypeOf(objectType);
+  // The model's own custom types and the standard ones only: never the custom types of the schema being served now,
+  // which may be gone from the portal (an association definition can outlive the schema it points to).
+  const lookup = (objectType: string) => infos.get(objectType) ?? standardTypeOf(objectType);
 
   // A custom type's own fields are claimed first (the record's, its owner link), then associations, then properties.
   for (const info of infos.values()) {
@@ -131,7 +135,8 @@ export function planExtension(model: PortalModel, base: GraphQLSchema): PortalPl
     }
   }
 
-  // Associations: one field per pair of types (labels tell several definitions of one pair apart).
+  // Associations: one field per pair of types (labels tell several definitions of one pair apart); an association to
+  // an object type the model does not have (an archived custom object) is left out.
   const addedAssociations = new Map<string, AssociationField[]>();
   const associationsOf = (t: CrmTypeInfo) =>
     infos.has(t.objectType) ? t.associations : (addedAssociations.get(t.objectType) ?? addedAssociations.set(t.objectType, []).get(t.objectType)!);

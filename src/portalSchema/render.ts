@@ -1,5 +1,5 @@
 import { associationFieldLines, propertyFieldLines, propertyInputLines, renderMutations, renderType } from '../crm/defaultSchema';
-import { CRM_TYPES, crmTypeOf, type CrmTypeInfo } from '../crm/registry';
+import { CRM_TYPES, standardTypeOf, type CrmTypeInfo } from '../crm/registry';
 import type { PortalPlan } from './plan';
 
 /** The portal's SDL, in the files `schema pull` writes (schema/portal/) and the gateway serves. */
@@ -21,11 +21,11 @@ const header = (what: string) => [
 /** Renders a plan with the renderer of the default SDL (src/crm/defaultSchema.ts), so both read alike. */
 export function renderPortalSdl(plan: PortalPlan): PortalSdl {
   const custom = new Map<string, CrmTypeInfo>(plan.customTypes.map((c) => [c.type.objectType, c.type]));
-  const typeOf = (objectType: string) => custom.get(objectType) ?? crmTypeOf(objectType);
+  const typeOf = (objectType: string) => custom.get(objectType) ?? standardTypeOf(objectType);
   const types: string[] = [];
   for (const e of plan.enums) {
     types.push(
-      [`${quote(`Options of the enumeration property \`${e.property}\` (${e.objectType}).`)}`, `enum ${e.name} {`, ...e.values.flatMap((v) => [`  ${quote(v.label)}`, `  ${v.value}`]), '}'].join('\n'),
+      [`${quote(`Options of the enumeration property \`${e.property}\` (${e.objectType}).`)}`, `enum ${e.name} {`, ...e.values.flatMap((v) => [`  ${quote(v.hidden ? `${v.label} (hidden in HubSpot's UI)` : v.label)}`, `  ${v.value}`]), '}'].join('\n'),
     );
   }
   for (const t of CRM_TYPES) {

@@ -2,7 +2,7 @@ import { byIds } from '../../resolvers/batchRead';
 import { associationFieldResolver, crmTypeResolvers } from '../../resolvers/crm';
 import { mutationsOf } from '../../resolvers/mutations';
 import { searchFieldOf, searchResolverOf } from '../../resolvers/search';
-import { crmTypeOf } from '../crm/registry';
+import { standardTypeOf } from '../crm/registry';
 import type { PortalPlan } from './plan';
 
 /**
@@ -16,8 +16,9 @@ export function portalResolvers(plan: PortalPlan): object[] {
     const own = crmTypeResolvers(type);
     maps.push({ ...own, Query: { ...own.Query, [searchFieldOf(type)]: searchResolverOf(type), [`${type.plural}ByIds`]: byIds(type) }, Mutation: mutationsOf(type) });
   }
+  // Added association fields belong to standard types (a custom type's are in its own resolvers).
   for (const [objectType, associations] of plan.addedAssociations) {
-    maps.push({ [crmTypeOf(objectType)!.graphqlType]: Object.fromEntries(associations.map((a) => [a.field, associationFieldResolver(a)])) });
+    maps.push({ [standardTypeOf(objectType)!.graphqlType]: Object.fromEntries(associations.map((a) => [a.field, associationFieldResolver(a)])) });
   }
   return maps;
 }

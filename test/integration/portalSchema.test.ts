@@ -95,6 +95,18 @@ describe('portal schema: custom properties', () => {
     expect((await gw.query(`query($id: ID!) { contact(id: $id) { tier } }`, { id })).body.data.contact.tier).toBe('bronze');
   });
 
+  it('an option hidden in HubSpot\'s UI stays a value of the enum: records that hold it still read', async () => {
+    const id = (await gw.query('{ contacts(first: 1) { nodes { hs_object_id } } }')).body.data.contacts.nodes[0].hs_object_id;
+    expect((await gw.emulator.api('PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { tier: 'silver' } })).status).toBe(200);
+    const options = [['Gold', 'gold', false], ['Silver', 'silver', true], ['Bronze', 'bronze', false]].map(([label, value, hidden], i) => ({ label, value, hidden, displayOrder: i }));
+    expect((await gw.emulator.api('PATCH', '/crm/v3/properties/contacts/tier', { options })).status).toBe(200);
+    expect(await gw.gateway.portalSchema.reload()).toBe('swapped');
+    const read = await gw.query(`query($id: ID!) { contact(id: $id) { tier } }`, { id });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.contact).toEqual({ tier: 'silver' });
+    expect((await typeOf(gw, 'ContactTier')).enumValues).toContainEqual({ name: 'silver', description: 'Silver (hidden in HubSpot\'s UI)' });
+  });
+
   it('a property whose name is not a valid GraphQL name gets a valid one, documented, readable and writable', async () => {
     // HubSpot holds legacy names the API no longer lets one create; the emulator gets one directly.
     const contacts = gw.emulator.state.portal(PORTAL_ID).properties.get('0-1')!;
@@ -256,6 +268,41 @@ describe('portal schema: custom objects', () => {
   });
 });
 
+describe('portal schema: an archived custom object', () => {
+  it('leaves the schema with the next reload, though the association definitions toward it outlive it', async () => {
+    const gw = await startGateway({ emulator: { seed } });
+    try {
+      const schemaOf = async (name: string, singular: string, plural: string) => {
+        const r = await gw.emulator.api('POST', '/crm-object-schemas/v3/schemas', {
+          name, labels: { singular, plural }, primaryDisplayProperty: 'code', requiredProperties: ['code'],
+          properties: [{ name: 'code', label: 'Code', type: 'string', fieldType: 'text' }], associatedObjects: [],
+        });
+        expect(r.status).toBe(201);
+        return (r.body as { objectTypeId: string }).objectTypeId;
+      };
+      const garages = await schemaOf('garages', 'Garage', 'Garages');
+      const bikes = await schemaOf('bikes', 'Bike', 'Bikes');
+      expect((await gw.emulator.api('POST', `/crm-object-schemas/v3/schemas/${garages}/associations`, { fromObjectTypeId: garages, toObjectTypeId: bikes })).status).toBe(201);
+      expect(await gw.gateway.portalSchema.reload()).toBe('swapped');
+      expect((await typeOf(gw, 'Garage')).fields.map((f: { name: string }) => f.name)).toContain('bikes');
+
+      // HubSpot archives a schema only without live records; its association definitions stay.
+      const bike = await gw.emulator.api('POST', `/crm/v3/objects/${bikes}`, { properties: { code: 'B1' } });
+      expect(bike.status).toBe(201);
+      expect((await gw.emulator.api('DELETE', `/crm/v3/objects/${bikes}/${(bike.body as { id: string }).id}`)).status).toBe(204);
+      expect((await gw.emulator.api('DELETE', `/crm-object-schemas/v3/schemas/${bikes}`)).status).toBe(204);
+
+      expect(await gw.gateway.portalSchema.reload()).toBe('swapped');
+      expect(await typeOf(gw, 'Bike')).toBeNull();
+      expect((await typeOf(gw, 'Garage')).fields.map((f: { name: string }) => f.name)).not.toContain('bikes');
+      const read = await gw.query('{ garages(first: 1) { nodes { code } } }');
+      expect(read.body.errors).toBeUndefined();
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('portal schema: subscriptions', () => {
   it('a subscription started after a reload selects the new fields, over the schema being served', async () => {
     const gw = await startGateway({ emulator: { seed } });
@@ -298,10 +345,12 @@ describe('portal schema: which portal, and when none', () => {
     }
   });
 
-  it('PORTAL_SCHEMA=false serves the base schema', async () => {
-    const gw = await startGateway({ emulator: { seed }, env: { PORTAL_SCHEMA: 'false' } });
+  it('PORTAL_SCHEMA=false serves the base schema, and opens no schema change channel on Redis', async () => {
+    const redis = process.env.REDIS_URL;
+    const gw = await startGateway({ emulator: { seed }, env: { PORTAL_SCHEMA: 'false', ...(redis ? { REDIS_URL: redis } : {}) } });
     try {
       expect(await typeOf(gw, 'Car')).toBeNull();
+      expect('ready' in (gw.gateway.portalSchema as unknown as { options: { changes: object } }).options.changes).toBe(false);
       const generic = await gw.query('{ crmObjects(objectType: "2-1", first: 1) { nodes { __typename vin: property(name: "vin") } } }');
       expect(generic.body.data.crmObjects.nodes[0]).toMatchObject({ __typename: 'GenericCrmObject', vin: expect.any(String) });
     } finally {

@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import { setPortalTypes } from '../../../src/crm/registry';
 import type { Property } from '../../../src/hubspot/types';
 import { baseSchema, buildPortalSchema, extensionOf } from '../../../src/portalSchema/build';
 import { modelHash, normalizeModel, type ObjectSchema, type PortalModel } from '../../../src/portalSchema/model';
@@ -49,6 +50,33 @@ describe('portal schema plan', () => {
     expect(modelHash(b)).toBe(modelHash(a));
     b.properties.contacts![0]!.options.push({ label: 'Bronze', value: 'bronze', hidden: false });
     expect(modelHash(b)).not.toBe(modelHash(a));
+  });
+
+  it('leaves out associations toward object types the model lacks, even one the registry still holds from the schema served before', () => {
+    const before = extensionOf(normalizeModel(model()));
+    // The served schema's custom types are in the registry; then the portal archives Boat, whose association definitions stay.
+    setPortalTypes(before.plan.customTypes.map((c) => c.type), before.plan.addedAssociations);
+    try {
+      const m = model();
+      m.schemas = m.schemas.filter((s) => s.objectTypeId !== '2-7');
+      m.schemas[0]!.associations.push({ id: '22', fromObjectTypeId: '2-12', toObjectTypeId: '2-7', name: 'contact_to_boat' });
+      const { plan, sdl } = extensionOf(normalizeModel(m));
+      expect(plan.customTypes.flatMap((c) => c.type.associations)).toEqual([]);
+      expect(plan.addedAssociations.get('contacts') ?? []).toEqual([]);
+      for (const text of Object.values(sdl)) expect(() => parse(text!)).not.toThrow();
+      expect(() => buildPortalSchema(normalizeModel(m), false)).not.toThrow();
+    } finally {
+      setPortalTypes([]);
+    }
+  });
+
+  it('keeps options hidden in HubSpot\'s UI as enum values, and says so', () => {
+    const m = model();
+    m.properties.contacts![0]!.options[1]!.hidden = true;
+    const { plan, sdl } = extensionOf(normalizeModel(m));
+    expect(plan.enums.find((e) => e.name === 'ContactTier')!.values).toEqual([{ value: 'gold', label: 'GOLD' }, { value: 'silver', label: 'SILVER', hidden: true }]);
+    expect(sdl['portal-types.graphql']).toContain('"SILVER (hidden in HubSpot\'s UI)"\n  silver');
+    expect(modelHash(normalizeModel(m))).not.toBe(modelHash(normalizeModel(model())));
   });
 
   it('names types, fields and enums validly and without collisions, and builds', () => {
