@@ -13,7 +13,7 @@ import { DEFAULT_EVENTS_CHANNEL } from './events/bus';
 import { SIGNATURE_VERSIONS, type SignatureVersion } from './webhooks/signature';
 import { parseApiKeyHashes } from './auth/apiKeys';
 import { DEFAULT_PORTAL_CLAIM, type CallerAuthConfig } from './auth/callers';
-import { jwksUrlProblem } from './auth/jwt';
+import { isLoopbackHost, jwksUrlProblem } from './auth/jwt';
 import type { TracingConfig } from './server/tracing';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -40,8 +40,6 @@ export interface Config {
   oauth?: OAuthConfig;
   /** Where OAuth tokens are kept: a SQLite file (path or sqlite:// URL), redis:// or postgres://. Default ./data/tokens.sqlite. */
   tokenStoreUrl: string;
-  /** Pass-through mode: each request's `Authorization: Bearer` HubSpot token is used for it. Default false. */
-  passThroughAuth: boolean;
   /** Gateway HTTP port. Default 4000. */
   port: number;
   /** Interface the gateway listens on. Default 127.0.0.1 (the offline demo is not reachable from other hosts). */
@@ -257,7 +255,7 @@ export const SETTINGS: SettingDoc[] = [
   { env: 'JWT_PORTAL_CLAIM', default: DEFAULT_PORTAL_CLAIM, description: 'The JWT claim naming the one HubSpot portal the caller may reach (in OAuth app mode it selects the portal).' },
   { env: 'ALLOW_UNAUTHENTICATED_CALLERS', default: 'false', description: 'Explicit opt-out: start with a HubSpot credential (or on a non-loopback HOST) without caller authentication. Logged at warn level at every start: anyone who can reach the gateway can use its credential.' },
   { env: 'CORS_ORIGINS', default: '(none: no CORS headers)', description: 'Comma-separated exact origins (https://app.example.com) whose browser pages may call /graphql; preflights from others get 403.' },
-  { env: 'MAX_BODY_BYTES', default: '1048576', description: 'Largest GraphQL request body (JSON); a larger one is refused with 413.' },
+  { env: 'MAX_BODY_BYTES', default: '1048576', description: 'Largest GraphQL request body (JSON), multipart upload field (operations, map) and WebSocket message; a larger one is refused with 413 (a WebSocket is closed with 1009).' },
   { env: 'MAX_VARIABLES_BYTES', default: '262144', description: 'Largest variables object of one operation, as JSON; a larger one is refused with 413 and BAD_USER_INPUT.' },
   { env: 'HTTP_REQUEST_TIMEOUT_MS', default: '30000', description: "Time a client may take to send a whole request (headers and body) before its connection is closed (Node's requestTimeout and headersTimeout)." },
   { env: 'PERSISTED_QUERIES', default: 'apq', description: 'off, apq (automatic persisted queries, stored per portal in keyv: Redis with REDIS_URL) or allow-list (only the operations of PERSISTED_QUERIES_MANIFEST run).' },
@@ -285,7 +283,8 @@ export const SETTINGS: SettingDoc[] = [
 ];
 
 const KNOWN = new Set(SETTINGS.map((s) => s.env));
-const flagOf = (env: string) => `--${env.toLowerCase().replace(/_/g, '-')}`;
+/** The command-line flag of a setting: MAX_BODY_BYTES → --max-body-bytes. */
+export const flagOf = (env: string) => `--${env.toLowerCase().replace(/_/g, '-')}`;
 
 /** Turns `--port 4001` / `--port=4001` / `--graphiql` into `{PORT: '4001', GRAPHIQL: 'true'}`; unknown flags are errors. */
 export function parseFlags(argv: string[]): Source {
@@ -437,7 +436,7 @@ function parseTokenStoreUrl(r: Reader): string {
  * The credential mode and its settings. At most one of HUBSPOT_TOKEN, the OAuth app (client id and secret,
  * together) and PASS_THROUGH_AUTH; the OAuth settings only with the OAuth app.
  */
-function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string | undefined): Pick<Config, 'authMode' | 'oauth' | 'tokenStoreUrl' | 'passThroughAuth'> {
+function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string | undefined): Pick<Config, 'authMode' | 'oauth' | 'tokenStoreUrl'> {
   const clientId = r.raw('HUBSPOT_CLIENT_ID');
   const clientSecret = r.raw('HUBSPOT_CLIENT_SECRET');
   const passThroughAuth = r.bool('PASS_THROUGH_AUTH', false);
@@ -454,7 +453,7 @@ function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string 
       const shown = HIDDEN.has(stray) ? '(hidden)' : redactUrl(r.raw(stray)!);
       r.fail(stray, shown, 'only used in OAuth app mode: set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET too');
     }
-    return { authMode: passThroughAuth ? 'pass-through' : 'private-app', tokenStoreUrl: DEFAULT_TOKEN_STORE_URL, passThroughAuth };
+    return { authMode: passThroughAuth ? 'pass-through' : 'private-app', tokenStoreUrl: DEFAULT_TOKEN_STORE_URL };
   }
   if (clientId === undefined) return r.fail('HUBSPOT_CLIENT_ID', '', 'set it together with HUBSPOT_CLIENT_SECRET (OAuth app mode needs both)');
   if (clientSecret === undefined) return r.fail('HUBSPOT_CLIENT_SECRET', '', 'set it together with HUBSPOT_CLIENT_ID (OAuth app mode needs both)');
@@ -475,7 +474,7 @@ function parseAuth(r: Reader, hubspotToken: string | undefined, baseUrl: string 
     refreshMarginSeconds: r.int('OAUTH_REFRESH_MARGIN_SECONDS', 300, 0, 3600),
   };
   if (!oauth.scopes.length) r.fail('OAUTH_SCOPES', '', 'name at least one scope');
-  return { authMode: 'oauth', oauth, tokenStoreUrl: parseTokenStoreUrl(r), passThroughAuth: false };
+  return { authMode: 'oauth', oauth, tokenStoreUrl: parseTokenStoreUrl(r) };
 }
 
 function parseSignatureVersions(r: Reader): SignatureVersion[] {
@@ -604,8 +603,6 @@ function parsePersistedQueries(r: Reader): Config['persistedQueries'] {
   return { mode: mode as PersistedQueriesMode, ...(manifest !== undefined ? { manifest } : {}) };
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
-
 /**
  * Never open by accident: a gateway holding a HubSpot credential (HUBSPOT_TOKEN, OAuth installs) needs caller
  * authentication, and the credential-less demo (embedded emulator) listens on loopback only, unless the operator
@@ -619,7 +616,7 @@ function refuseOpenGateway(authMode: CredentialMode, hubspotToken: string | unde
   if (held !== undefined) {
     throw new ConfigError(`refusing to start: the gateway holds a HubSpot credential (${held}) and no caller authentication is configured: ${fix} it`);
   }
-  if (!isLoopback(host)) {
+  if (!isLoopbackHost(host)) {
     throw new ConfigError(`refusing to start: HOST=${host} would expose the demo gateway beyond this machine without caller authentication: ${fix} the demo portal, or keep HOST=127.0.0.1`);
   }
 }
@@ -688,7 +685,6 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
     authMode: auth.authMode,
     ...(auth.oauth ? { oauth: auth.oauth } : {}),
     tokenStoreUrl: auth.tokenStoreUrl,
-    passThroughAuth: auth.passThroughAuth,
     port: r.int('PORT', 4000, 0, 65535),
     host: r.raw('HOST') ?? '127.0.0.1',
     logLevel,
@@ -731,10 +727,4 @@ export function loadConfig(env: Source = process.env, argv: string[] = [], comma
   // Last, so that a bad setting is reported as such first. Only `serve` opens the gateway to callers.
   if (command === 'serve') refuseOpenGateway(config.authMode, hubspotToken, config.host, callerAuth);
   return config;
-}
-
-/** The settings as `--help` prints them. */
-export function settingsHelp(): string {
-  const width = Math.max(...SETTINGS.map((s) => flagOf(s.env).length + s.env.length + 3));
-  return SETTINGS.map((s) => `  ${`${flagOf(s.env)}  ${s.env}`.padEnd(width)}  ${s.description} Default: ${s.default}.`).join('\n');
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { ApiKeyHash } from './apiKeys';
 import { matchApiKey } from './apiKeys';
-import type { HeaderReader } from './credentials';
+import { bearerOf, type HeaderReader } from './credentials';
 import { JwtError, JwtVerifier } from './jwt';
 
 /**
@@ -81,7 +81,7 @@ export class CallerAuth {
       if (!match) throw new CallerAuthError(`The ${API_KEY_HEADER} header does not hold a valid API key.`);
       return { method: 'api-key', ...(match.portalId !== undefined ? { portalId: match.portalId } : {}) };
     }
-    const bearer = this.passThrough ? undefined : header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const bearer = this.passThrough ? undefined : bearerOf(header('authorization'));
     if (bearer !== undefined && this.jwt) {
       let claims;
       try {

@@ -61,6 +61,9 @@ export function failingCredential(error: Error): RequestCredential {
   return { portalKey: 'unresolved', token: () => Promise.reject(error) };
 }
 
+/** The token of an `Authorization: Bearer <token>` header value (scheme in any case), or undefined. */
+export const bearerOf = (authorization: string | undefined): string | undefined => authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+
 /** HubSpot tokens are printable, without spaces; HubSpot allows up to about 300 characters, we allow 512. */
 const TOKEN_SHAPE = /^[\x21-\x7e]{8,512}$/;
 
@@ -90,8 +93,7 @@ export class PassThroughCredentials implements CredentialProvider {
   readonly mode = 'pass-through';
 
   async forRequest(header: HeaderReader): Promise<RequestCredential> {
-    const value = header('authorization');
-    const token = value?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const token = bearerOf(header('authorization'));
     if (!token) return failingCredential(new CredentialError('This gateway passes your HubSpot token through: send it as Authorization: Bearer <token>.'));
     if (!TOKEN_SHAPE.test(token)) return failingCredential(new CredentialError('The bearer token is not a HubSpot token (expected 8 to 512 printable characters).'));
     return { portalKey: portalKeyOfToken(token), token: async () => token };

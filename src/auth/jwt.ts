@@ -56,7 +56,8 @@ const JWKS_REFETCH_COOLDOWN_MS = 30_000;
 /** Smallest RSA modulus accepted from a JWKS. */
 const MIN_RSA_BITS = 2048;
 
-const isLoopbackHost = (host: string) => host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+/** Whether a host name (a URL's hostname, or HOST) is this machine: localhost, ::1 or 127.x.x.x. */
+export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**
  * Why `url` cannot be a JWKS URL, or undefined when it can: the keys that decide who is authenticated must come over
@@ -158,13 +159,27 @@ interface Jwk extends JsonWebKey {
   use?: string;
 }
 
+/** A published key, imported once when the JWKS is fetched: its KeyObject, or why it cannot be used. */
+type PublishedKey = { jwk: Jwk; key: KeyObject; problem?: undefined } | { jwk: Jwk; key?: undefined; problem: string };
+
+function importJwk(jwk: Jwk): PublishedKey {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    return { jwk, problem: 'unusable key in the JWKS' };
+  }
+  if (jwk.kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) return { jwk, problem: `the JWKS key is an RSA key under ${MIN_RSA_BITS} bits` };
+  return { jwk, key };
+}
+
 /**
  * The issuer's public keys, fetched from its JWKS URL, cached, and fetched again when they are older than the TTL or
  * a token names an unknown key — but never more often than JWKS_REFETCH_COOLDOWN_MS, whether the last fetch worked
  * or not. When a fetch fails the keys fetched before stay in use.
  */
 class RemoteKeySet {
-  private keys: Jwk[] = [];
+  private keys: PublishedKey[] = [];
   /** When keys were last fetched successfully. */
   private fetchedAt = -Infinity;
   /** When a fetch last started, successful or not: every fetch is throttled on it. */
@@ -186,18 +201,12 @@ class RemoteKeySet {
       found = this.find(kid, alg, kty, crv);
     }
     if (!found) throw new JwtError(this.fetchedAt === -Infinity ? "the issuer's signing keys are unavailable" : 'no matching key in the JWKS');
-    let key: KeyObject;
-    try {
-      key = createPublicKey({ key: found, format: 'jwk' });
-    } catch {
-      throw new JwtError('unusable key in the JWKS');
-    }
-    if (kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) throw new JwtError(`the JWKS key is an RSA key under ${MIN_RSA_BITS} bits`);
-    return key;
+    if (found.problem !== undefined) throw new JwtError(found.problem);
+    return found.key;
   }
 
-  private find(kid: string | undefined, alg: string, kty: string, crv: string | undefined): Jwk | undefined {
-    const candidates = this.keys.filter((k) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === alg) && (crv === undefined || k.crv === crv) && (kid === undefined || k.kid === kid));
+  private find(kid: string | undefined, alg: string, kty: string, crv: string | undefined): PublishedKey | undefined {
+    const candidates = this.keys.filter(({ jwk: k }) => k.kty === kty && (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === alg) && (crv === undefined || k.crv === crv) && (kid === undefined || k.kid === kid));
     // Without a kid the key must be unambiguous.
     return kid === undefined && candidates.length !== 1 ? undefined : candidates[0];
   }
@@ -229,7 +238,8 @@ class RemoteKeySet {
     if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray((body as { keys?: unknown }).keys)) {
       throw new Error(`the JWKS at ${this.url} is not an object with a keys array`);
     }
-    this.keys = ((body as { keys: unknown[] }).keys).filter((k): k is Jwk => k !== null && typeof k === 'object' && !Array.isArray(k) && typeof (k as Jwk).kty === 'string');
+    // Imported (and checked) here once, not for every token they verify.
+    this.keys = ((body as { keys: unknown[] }).keys).filter((k): k is Jwk => k !== null && typeof k === 'object' && !Array.isArray(k) && typeof (k as Jwk).kty === 'string').map(importJwk);
     this.fetchedAt = this.now();
   }
 }

@@ -10,6 +10,12 @@ import type { PortalTokens, TokenStore } from './tokenStore';
  * `expires_in` runs out, and once more when HubSpot answers 401 to one; refreshes of one portal are
  * serialised (every request waiting on a refresh shares it). HubSpot's refresh tokens do not rotate, so two
  * gateway instances refreshing the same portal at once is harmless.
+ *
+ * The token store (SQLite, Redis, Postgres) is not read on every request: each portal's tokens are kept in memory
+ * once installed, read or refreshed here, and used for STORE_TTL_MS, or less when they are due for a refresh
+ * (which reads the store first: another instance may have refreshed already) or HubSpot answers 401 to them. The
+ * list of installed portals (for requests that name none) is kept as long. So an install or uninstall made on
+ * another instance is seen here within STORE_TTL_MS; one made here at once.
  */
 
 export interface OAuthCredentialsOptions {
@@ -22,11 +28,19 @@ export interface OAuthCredentialsOptions {
 }
 
 const MAX_PORTAL_ID = 2 ** 31 - 1;
+/** How long the list of installed portals, and a portal's tokens, are reused before the store is asked again. */
+export const STORE_TTL_MS = 5_000;
 const INSTALL_HINT = 'open /oauth/install to install the app';
 
 export class OAuthCredentials implements CredentialProvider {
   readonly mode = 'oauth';
   private readonly refreshing = new Map<number, Promise<PortalTokens>>();
+  /** Each portal's tokens as last read, installed or refreshed here, and when (this.now()). */
+  private readonly known = new Map<number, { tokens: PortalTokens; at: number }>();
+  /** The installed portals as last read from the store, and when (this.now()). */
+  private portalList?: { ids: Promise<number[]>; readAt: number };
+  /** Bumped whenever a portal is forgotten: a store read begun before must not put its tokens back in memory. */
+  private forgotten = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: OAuthCredentialsOptions) {
@@ -49,8 +63,42 @@ export class OAuthCredentials implements CredentialProvider {
     return this.options.store.close();
   }
 
+  /** The installed portals, read from the store at most once every STORE_TTL_MS. */
   installedPortals(): Promise<number[]> {
-    return this.options.store.portalIds();
+    const at = this.now();
+    if (!this.portalList || at - this.portalList.readAt >= STORE_TTL_MS) {
+      const ids = this.options.store.portalIds();
+      const entry = { ids, readAt: at };
+      this.portalList = entry;
+      // A failed read is not kept.
+      ids.catch(() => {
+        if (this.portalList === entry) this.portalList = undefined;
+      });
+    }
+    return this.portalList.ids;
+  }
+
+  /** Stores a portal's tokens and keeps them in memory. */
+  private async remember(tokens: PortalTokens): Promise<void> {
+    await this.options.store.put(tokens);
+    this.known.set(tokens.portalId, { tokens, at: this.now() });
+    this.portalList = undefined;
+  }
+
+  /** Deletes a portal's tokens from the store and from memory. */
+  private async forget(portalId: number): Promise<void> {
+    this.forgotten++;
+    this.known.delete(portalId);
+    this.portalList = undefined;
+    await this.options.store.delete(portalId);
+  }
+
+  /** Reads a portal's tokens from the store, keeping them in memory unless the portal was forgotten meanwhile. */
+  private async read(portalId: number): Promise<PortalTokens | undefined> {
+    const generation = this.forgotten;
+    const tokens = await this.options.store.get(portalId);
+    if (tokens && generation === this.forgotten) this.known.set(portalId, { tokens, at: this.now() });
+    return tokens;
   }
 
   /** Exchanges the callback's code, learns the portal, stores the tokens. Reinstalling a portal replaces its tokens. */
@@ -75,7 +123,7 @@ export class OAuthCredentials implements CredentialProvider {
       installedAt: at,
       refreshedAt: at,
     };
-    await store.put(tokens);
+    await this.remember(tokens);
     this.options.logger?.info({ portalId, scopes: tokens.scopes, expiresIn: grant.expiresIn }, 'OAuth install: portal tokens stored');
     return tokens;
   }
@@ -86,10 +134,10 @@ export class OAuthCredentials implements CredentialProvider {
    * uninstall can be tried again rather than leave a live refresh token behind.
    */
   async uninstall(portalId: number): Promise<boolean> {
-    const { client, store } = this.options;
+    const { client } = this.options;
     // A refresh in flight would store the tokens again after the delete.
     await this.refreshing.get(portalId)?.catch(() => undefined);
-    const tokens = await store.get(portalId);
+    const tokens = await this.read(portalId);
     if (!tokens) return false;
     let revoked: boolean;
     try {
@@ -99,7 +147,7 @@ export class OAuthCredentials implements CredentialProvider {
       if (!(e instanceof OAuthError) || e.status >= 500) throw e;
       revoked = false;
     }
-    await store.delete(portalId);
+    await this.forget(portalId);
     this.options.logger?.info({ portalId, revokedAtHubSpot: revoked }, 'OAuth uninstall: refresh token revoked, portal tokens deleted');
     return true;
   }
@@ -110,9 +158,11 @@ export class OAuthCredentials implements CredentialProvider {
     return this.now() >= tokens.expiresAt - margin;
   }
 
-  /** The portal's stored tokens, refreshed first when they are about to expire. */
+  /** The portal's tokens (from memory, else the store), refreshed first when they are about to expire. */
   async freshTokens(portalId: number): Promise<PortalTokens> {
-    const tokens = await this.options.store.get(portalId);
+    const known = this.known.get(portalId);
+    if (known && this.now() - known.at < STORE_TTL_MS && !this.needsRefresh(known.tokens)) return known.tokens;
+    const tokens = await this.read(portalId);
     if (!tokens) throw notInstalled(portalId);
     return this.needsRefresh(tokens) ? this.refresh(portalId, tokens.accessToken) : tokens;
   }
@@ -131,9 +181,13 @@ export class OAuthCredentials implements CredentialProvider {
   }
 
   private async refreshNow(portalId: number, stale: string): Promise<PortalTokens> {
-    const { client, store } = this.options;
-    const tokens = await store.get(portalId);
-    if (!tokens) throw notInstalled(portalId);
+    const { client } = this.options;
+    // Always the store's: another instance may have refreshed (or uninstalled) the portal.
+    const tokens = await this.read(portalId);
+    if (!tokens) {
+      this.known.delete(portalId);
+      throw notInstalled(portalId);
+    }
     if (tokens.accessToken !== stale && !this.needsRefresh(tokens)) return tokens;
     const asked = this.now();
     let grant;
@@ -151,7 +205,7 @@ export class OAuthCredentials implements CredentialProvider {
       scopes: grant.scopes ?? tokens.scopes,
       refreshedAt: new Date(asked).toISOString(),
     };
-    await store.put(next);
+    await this.remember(next);
     this.options.logger?.info({ portalId, expiresIn: grant.expiresIn }, 'OAuth access token refreshed');
     return next;
   }
@@ -160,7 +214,7 @@ export class OAuthCredentials implements CredentialProvider {
   private async refreshFailure(portalId: number, e: unknown): Promise<Error> {
     if (!(e instanceof OAuthError)) return e instanceof Error ? e : new Error(String(e));
     if (e.invalidGrant) {
-      await this.options.store.delete(portalId);
+      await this.forget(portalId);
       this.options.logger?.warn({ portalId, code: e.code }, 'OAuth refresh token refused by HubSpot: portal tokens deleted');
       return new CredentialError(`HubSpot no longer accepts portal ${portalId}'s refresh token (the app was uninstalled or its access revoked): ${INSTALL_HINT} again.`);
     }
@@ -178,7 +232,7 @@ export class OAuthCredentials implements CredentialProvider {
       }
       return id;
     }
-    const installed = await this.options.store.portalIds();
+    const installed = await this.installedPortals();
     if (installed.length === 1) return installed[0]!;
     if (installed.length === 0) throw new CredentialError(`No HubSpot portal is installed yet: ${INSTALL_HINT} in one.`);
     throw new CredentialError(`${installed.length} HubSpot portals are installed (${installed.join(', ')}): choose one with the ${PORTAL_HEADER} header.`, 'BAD_USER_INPUT');

@@ -13,7 +13,8 @@ import type { StateSigner } from './state';
  * - GET /oauth/callback?code&state → checks the state (before anything else), exchanges the code, stores the
  *   portal's tokens;
  * - POST /oauth/uninstall with the X-HubSpot-Portal-Id header → revokes the portal's refresh token at HubSpot
- *   and deletes its tokens. (A custom header keeps it out of reach of cross-site forms and links.)
+ *   and deletes its tokens. (A custom header keeps it out of reach of cross-site forms and links.) The gateway
+ *   puts it behind caller authentication (src/server/gateway.ts): install and callback stay public.
  * Answers are JSON (`{errors:[{message, extensions:{code}}]}` on failure), or a short page for browsers.
  */
 

@@ -3,7 +3,7 @@
  * `hubspot-graphql <command> --help` prints. Settings come from src/config.ts (flag or environment variable).
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, SETTINGS } from '../config';
+import { ConfigError, flagOf, loadConfig, SETTINGS } from '../config';
 import { generateApiKey } from '../auth/apiKeys';
 import { pullSchema } from '../portalSchema/pull';
 import { printSubgraph } from '../printSubgraph';
@@ -109,8 +109,6 @@ only the hash. --portal-id binds the key to one portal. Nothing is written anywh
     },
   },
 ];
-
-const flagOf = (env: string) => `--${env.toLowerCase().replace(/_/g, '-')}`;
 
 /** The settings a command reads, as `--flag  VARIABLE  meaning Default: …` lines. */
 function settingsOf(command: Command): string {

@@ -34,14 +34,6 @@ export interface AccessTokenInfo {
   hubDomain?: string;
 }
 
-/** GET /oauth/v1/refresh-tokens/{token} (RefreshTokenInfoResponse), in our names. */
-export interface RefreshTokenInfo {
-  hubId: number;
-  clientId: string;
-  scopes: string[];
-  user?: string;
-}
-
 /** Status words of HubSpot's v1 token errors that mean "this code or refresh token will never work". */
 const DEAD_GRANT_STATUSES = new Set(['BAD_AUTH_CODE', 'EXPIRED_AUTH_CODE', 'MISMATCH_REDIRECT_URI_AUTH_CODE', 'BAD_REFRESH_TOKEN']);
 
@@ -108,11 +100,6 @@ export class OAuthClient {
       ...(typeof b.user === 'string' ? { user: b.user } : {}),
       ...(typeof b.hub_domain === 'string' ? { hubDomain: b.hub_domain } : {}),
     };
-  }
-
-  async refreshTokenInfo(refreshToken: string): Promise<RefreshTokenInfo> {
-    const b = await this.json('GET', '/oauth/v1/refresh-tokens/{token}', `/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`);
-    return { hubId: num(b.hub_id) ?? 0, clientId: String(b.client_id ?? ''), scopes: strings(b.scopes) ?? [], ...(typeof b.user === 'string' ? { user: b.user } : {}) };
   }
 
   /** Revokes a refresh token (and so the install's access to the portal). False when HubSpot no longer knew it. */

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sendError } from './httpErrors';
 
 /**
  * What /graphql accepts before Apollo sees it: POST bodies are JSON (multipart uploads are read before this, by
@@ -6,14 +7,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  * body's own limit (MAX_BODY_BYTES) is express.json's. Every refusal is JSON with a code, like GraphQL errors.
  */
 
-export const refuse = (res: Response, status: number, code: string, message: string): void => void res.status(status).json({ errors: [{ message, extensions: { code } }] });
-
 export function requireJson(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     // Uploads arrive already parsed (req.body set by graphqlUploads).
     if (req.method !== 'POST' || req.body !== undefined) return next();
     if (!req.is('application/json')) {
-      return refuse(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql takes Content-Type: application/json (or multipart/form-data for uploads).');
+      return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'POST /graphql takes Content-Type: application/json (or multipart/form-data for uploads).');
     }
     next();
   };
@@ -31,8 +30,8 @@ export function limitVariables(maxBytes: number): RequestHandler {
       const variables = op && typeof op === 'object' ? (op as { variables?: unknown }).variables : undefined;
       if (variables === undefined || variables === null) continue;
       const measured = measure(variables, maxBytes);
-      if (measured === 'too deep') return refuse(res, 400, 'BAD_USER_INPUT', `The operation's variables are nested more than ${MAX_VARIABLES_DEPTH} levels deep.`);
-      if (measured > maxBytes) return refuse(res, 413, 'BAD_USER_INPUT', `The operation's variables are over ${maxBytes} bytes as JSON (MAX_VARIABLES_BYTES).`);
+      if (measured === 'too deep') return sendError(res, 400, 'BAD_USER_INPUT', `The operation's variables are nested more than ${MAX_VARIABLES_DEPTH} levels deep.`);
+      if (measured > maxBytes) return sendError(res, 413, 'BAD_USER_INPUT', `The operation's variables are over ${maxBytes} bytes as JSON (MAX_VARIABLES_BYTES).`);
     }
     next();
   };

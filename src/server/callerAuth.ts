@@ -5,6 +5,7 @@ import { CallerAuth, CallerAuthError, type Caller } from '../auth/callers';
 import { PORTAL_HEADER, type CredentialProvider, type HeaderReader, type RequestCredential } from '../auth/credentials';
 import { HubSpotError } from '../hubspot/errors';
 import { codeForHubSpot } from '../graphql/errors';
+import { sendError } from './httpErrors';
 
 /**
  * Caller authentication in front of the credential providers (src/auth/callers.ts), for HTTP requests (an Express
@@ -70,11 +71,11 @@ export function createCallerGate(options: CallerGateOptions): CallerGate {
         // Refused callers are 401/403; anything else (a malformed X-HubSpot-Portal-Id: BAD_USER_INPUT) is the request's fault, 400.
         const status = e instanceof CallerAuthError ? e.status : code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : 400;
         (res.locals.log as Logger | undefined ?? logger).info({ code }, 'caller refused');
-        return void res.status(status).json({ errors: [{ message: e.message, extensions: { code } }] });
+        return sendError(res, status, code, e.message);
       }
       if (e instanceof HubSpotError) {
         const code = codeForHubSpot(e);
-        return void res.status(code === 'RATE_LIMITED' ? 429 : 502).json({ errors: [{ message: 'HubSpot could not confirm which portal this request reaches; try again.', extensions: { code } }] });
+        return sendError(res, code === 'RATE_LIMITED' ? 429 : 502, code, 'HubSpot could not confirm which portal this request reaches; try again.');
       }
       next(e);
     }

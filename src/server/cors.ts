@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { API_KEY_HEADER } from '../auth/callers';
 import { PORTAL_HEADER } from '../auth/credentials';
+import { sendError } from './httpErrors';
 
 /**
  * CORS for /graphql: only the exact origins of CORS_ORIGINS get CORS headers (never `*`: a wildcard would let any
@@ -23,7 +24,7 @@ export function cors(origins: readonly string[]): RequestHandler {
     }
     if (req.method !== 'OPTIONS') return next();
     if (!ok) {
-      return void res.status(403).json({ errors: [{ message: origin === undefined ? 'OPTIONS is only answered as a CORS preflight (with an Origin header).' : 'This origin may not call the gateway (see CORS_ORIGINS).', extensions: { code: 'FORBIDDEN' } }] });
+      return sendError(res, 403, 'FORBIDDEN', origin === undefined ? 'OPTIONS is only answered as a CORS preflight (with an Origin header).' : 'This origin may not call the gateway (see CORS_ORIGINS).');
     }
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS.join(', '));

@@ -39,6 +39,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { graphiqlHandler } from './graphiql';
 import { Readiness } from './readiness';
 import { graphqlUploads } from './upload';
+import { sendError } from './httpErrors';
 import { createEventBus } from '../events/bus';
 import { invalidateOnEvents } from '../events/invalidation';
 import { PortalDirectory } from '../events/portals';
@@ -81,8 +82,6 @@ export interface Gateway {
   portalSchema: PortalSchemaHost;
 }
 
-const jsonError = (res: Response, status: number, code: string, message: string) => res.status(status).json({ errors: [{ message, extensions: { code } }] });
-
 /** The HTTP server: GraphQL (Apollo Server on Express 5), GraphiQL, /healthz and /readyz. */
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, logger } = deps;
@@ -96,13 +95,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     federation: config.federation,
     logger,
     refreshSeconds: config.portalSchema.refreshSeconds,
-    changes: createSchemaChangeChannel(config.redisUrl, config.eventsChannel, logger),
+    // Redis only when the portal schema is on: a host without a portal never publishes nor listens (no connections).
+    changes: createSchemaChangeChannel(config.portalSchema.enabled ? config.redisUrl : undefined, config.eventsChannel, logger),
     ...(config.portalSchema.enabled ? { client: () => schemaClient() } : {}),
   });
   // Observability (src/server/metrics.ts, tracing.ts): each is optional, and adds no hook at all when off.
   const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
   const tracing = createTracing(config.tracing, deps.spanExporter);
-  const retry = { ...config.retry, onRetry: (call: HubSpotCall) => (metrics?.upstreamRetry(call), tracing?.retry(call)) };
+  const retry = metrics || tracing ? { ...config.retry, onRetry: (call: HubSpotCall) => (metrics?.upstreamRetry(call), tracing?.retry(call)) } : config.retry;
   const apollo = new ApolloServer<GatewayContext>({
     gateway: portalSchema,
     introspection: config.introspection,
@@ -232,7 +232,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   // HubSpot's webhook deliveries put them on the bus. Read raw (the signature covers the exact bytes): before any JSON parser.
   const webhooks = createWebhookReceiver({ ...config.webhooks, events, replays: createReplayGuard(config.webhooks.replayTtlSeconds * 1000, config.redisUrl), logger });
   app.use(webhooks.router);
-  if (deps.oauthRoutes) app.use('/oauth', deps.oauthRoutes);
+  if (deps.oauthRoutes) {
+    // Uninstalling revokes a portal's refresh token: only an authenticated caller may, and only for its own portal
+    // (the gate answers 401, or 403 for an X-HubSpot-Portal-Id naming another). /oauth/install and /oauth/callback
+    // stay public: HubSpot's consent page redirects browsers to them.
+    app.post('/oauth/uninstall', callerGate.middleware);
+    app.use('/oauth', deps.oauthRoutes);
+  }
   if (config.graphiql) app.get('/graphql', graphiqlHandler('/graphql'));
   app.use(
     '/graphql',
@@ -240,35 +246,34 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // body (JSON or multipart upload) is read or parsed.
     cors(config.http.corsOrigins),
     callerGate.middleware,
-    graphqlUploads(config.upload),
+    graphqlUploads({ ...config.upload, maxFieldBytes: config.http.maxBodyBytes }),
     express.json({ limit: config.http.maxBodyBytes }),
     requireJson(),
     limitVariables(config.http.maxVariablesBytes),
     persistedQueries.middleware,
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
+      context: async ({ res }): Promise<GatewayContext> => {
         const abort = new AbortController();
         res.once('close', () => abort.abort());
-        // The caller gate resolved the credential (and the caller's portal) before Apollo.
-        const credential = (res.locals.credential as RequestCredential | undefined) ?? credentials.forRequest((name) => req.get(name));
-        return createRequestContext(credential, res.locals.log as Logger, abort.signal);
+        // The caller gate resolved the credential (and the caller's portal) before Apollo, or answered itself.
+        return createRequestContext(res.locals.credential as RequestCredential, res.locals.log as Logger, abort.signal);
       },
     }),
   );
-  app.use((_req: Request, res: Response) => jsonError(res, 404, 'NOT_FOUND', 'Not found: the GraphQL endpoint is /graphql'));
+  app.use((_req: Request, res: Response) => sendError(res, 404, 'NOT_FOUND', 'Not found: the GraphQL endpoint is /graphql'));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const type = (err as { type?: string })?.type;
-    if (type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
-    if (type === 'entity.too.large') return jsonError(res, 413, 'BAD_REQUEST', `The request body exceeds ${config.http.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
+    if (type === 'entity.parse.failed') return sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    if (type === 'entity.too.large') return sendError(res, 413, 'BAD_REQUEST', `The request body exceeds ${config.http.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
     // body-parser's other refusals (unsupported charset or encoding, aborted upload) are the client's.
     const status = (err as { status?: number })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) return jsonError(res, status, 'BAD_REQUEST', 'The request body could not be read');
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, status, 'BAD_REQUEST', 'The request body could not be read');
     ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'unhandled HTTP error');
-    return jsonError(res, 500, 'INTERNAL', 'Internal error');
+    return sendError(res, 500, 'INTERNAL', 'Internal error');
   });
 
   const invalidation = invalidateOnEvents({ events, credentials, portals, logger, createContext: (credential, signal) => createRequestContext(credential, logger, signal) });
-  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema: () => portalSchema.schema, events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger, callerGate, allowedOrigins: config.http.corsOrigins, ...(persistedQueries.allowList ? { allowList: persistedQueries.allowList } : {}) });
+  const subscriptions = attachSubscriptions({ httpServer, path: '/graphql', schema: () => portalSchema.schema, events, credentials, portals, createContext: createRequestContext, queryLimits: config.queryLimits, logger, callerGate, maxMessageBytes: config.http.maxBodyBytes, allowedOrigins: config.http.corsOrigins, ...(persistedQueries.allowList ? { allowList: persistedQueries.allowList } : {}) });
 
   return {
     events,
@@ -296,6 +301,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       await limiter.close();
       await persistedQueries.close();
       await tracing?.shutdown();
+      metrics?.close();
     },
   };
 }

@@ -9,13 +9,26 @@ const MAX_OPERATION_NAMES = 100;
 /** What a GraphQL operation name or error code may look like to become a label. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
-/** Upstream calls last ~10 ms to a few s; GraphQL operations up to the request deadline (30 s). */
-const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-const OPERATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Histogram buckets (seconds) of upstream calls (~10 ms to a few s) and GraphQL operations (up to the 30 s deadline). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * prom-client's default process metrics (CPU, memory, event-loop lag, GC) describe the process, not a gateway, and
+ * their monitors (an event-loop delay histogram, a GC observer) cannot be stopped: they are collected once per
+ * process, into this registry, and every gateway's scrape includes it.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: PREFIX });
+  }
+  return processRegistry;
+}
 
 /**
  * The gateway's Prometheus metrics (GET /metrics, METRICS=true). One Registry per gateway, not prom-client's global
- * one, so that two gateways in one process (tests, benchmarks) count apart. Upstream labels are HubSpot's path
+ * one, so that two gateways in one process (tests, benchmarks) count apart; the process metrics are shared. Upstream labels are HubSpot's path
  * templates (`POST /crm/v3/objects/{objectType}/batch/read`), never concrete URLs, so their number is bounded.
  */
 export class GatewayMetrics {
@@ -30,7 +43,7 @@ export class GatewayMetrics {
     name: `${PREFIX}upstream_duration_seconds`,
     help: 'Duration of HubSpot HTTP calls (one attempt each) by operation.',
     labelNames: ['operation'] as const,
-    buckets: UPSTREAM_BUCKETS,
+    buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
   private readonly retries = new Counter({
@@ -55,7 +68,7 @@ export class GatewayMetrics {
     name: `${PREFIX}graphql_operation_duration_seconds`,
     help: `GraphQL operations over HTTP, from request to response, by type and name (the first ${MAX_OPERATION_NAMES} distinct names; then "other").`,
     labelNames: ['operation_type', 'operation_name'] as const,
-    buckets: OPERATION_BUCKETS,
+    buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
   private readonly errors = new Counter({
@@ -65,10 +78,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   private readonly names = new Set<string>();
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
-  }
+  private readonly process = processMetrics();
 
   /** One HTTP exchange with HubSpot (the client's onCall). */
   upstreamCall(outcome: CallOutcome): void {
@@ -90,7 +100,13 @@ export class GatewayMetrics {
 
   /** The text Prometheus scrapes, and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
+    return { contentType: this.registry.contentType, body: own + process };
+  }
+
+  /** Drops this gateway's metrics (the gateway stopped); the shared process metrics stay. */
+  close(): void {
+    this.registry.clear();
   }
 
   /** Times every GraphQL operation and counts the errors of its response by code. */

@@ -3,6 +3,7 @@ import Keyv from 'keyv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestCredential } from '../auth/credentials';
+import { sendError } from './httpErrors';
 import { createKeyv } from '../cache/keyvStore';
 import type { PersistedQueriesMode } from '../config';
 
@@ -71,8 +72,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 type Body = { query?: unknown; extensions?: { persistedQuery?: unknown; [k: string]: unknown }; [k: string]: unknown };
 
-const reply = (res: Response, status: number, code: string, message: string) =>
-  void res.status(status).set('cache-control', 'private, no-cache, must-revalidate').json({ errors: [{ message, extensions: { code } }] });
+const NO_CACHE = { 'cache-control': 'private, no-cache, must-revalidate' };
+const reply = (res: Response, status: number, code: string, message: string) => sendError(res, status, code, message, NO_CACHE);
 
 export function createPersistedQueries(options: PersistedQueriesOptions): PersistedQueries {
   const ttlMs = options.ttlMs ?? 86_400_000;

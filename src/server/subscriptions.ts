@@ -20,8 +20,6 @@ import type { CallerGate } from './callerAuth';
 import type { AllowList } from './persistedQueries';
 import { requestIdOf } from './requestId';
 
-/** Largest graphql-ws message accepted (the HTTP endpoint's body limit). */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** graphql-ws pings idle sockets this often and drops those that do not answer in as long. */
 const KEEP_ALIVE_MS = 12_000;
 /** On stop, how long clients get to answer the close handshake before their sockets are cut. */
@@ -42,6 +40,8 @@ export interface SubscriptionServerOptions {
   logger: Logger;
   /** Caller authentication (src/server/callerAuth.ts): checked at connection_init, and gives each operation its credential. */
   callerGate?: Pick<CallerGate, 'enabled' | 'authenticate' | 'credentialFor'>;
+  /** Largest graphql-ws message accepted: the HTTP endpoint's body limit (MAX_BODY_BYTES). A larger one closes the socket (1009). */
+  maxMessageBytes: number;
   /** Browser origins besides the gateway's own that may open a socket (CORS_ORIGINS). */
   allowedOrigins?: readonly string[];
   /** PERSISTED_QUERIES=allow-list: only the manifest's operations run (the HTTP endpoint's list, persistedQueries.ts). */
@@ -67,7 +67,7 @@ type ConnectionParams = Record<string, unknown>;
  */
 export function attachSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
   const { logger, queryLimits } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuseUpgrade(socket, '404 Not Found');

@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { sendError } from './httpErrors';
 
 /**
  * GraphQL multipart requests (the graphql-multipart-request spec, as Apollo Client's and urql's upload links send
@@ -32,10 +33,9 @@ export interface UploadLimits {
   maxFileBytes: number;
   /** Most file parts in one request. */
   maxFiles: number;
+  /** Largest `operations` or `map` field: the size of a JSON request body (MAX_BODY_BYTES). */
+  maxFieldBytes: number;
 }
-
-/** `operations` and `map` together stay within the size of a JSON request body (the gateway's 1 MB). */
-const MAX_FIELD_BYTES = 1024 * 1024;
 
 /** Apollo's rule (csrfPrevention): a multipart POST is a "simple" request a browser sends cross-site without asking. */
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
@@ -123,7 +123,7 @@ function readParts(req: Request, limits: UploadLimits): Promise<Parsed> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fieldSize: MAX_FIELD_BYTES, fields: 10 } });
+      parser = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fieldSize: limits.maxFieldBytes, fields: 10 } });
     } catch {
       reject(malformed('The multipart body has no boundary'));
       return;
@@ -139,14 +139,14 @@ function readParts(req: Request, limits: UploadLimits): Promise<Parsed> {
       // A client that keeps sending long after its request was refused is cut off.
       req.on('data', (chunk: Buffer) => {
         drained += chunk.length;
-        if (drained > limits.maxFileBytes + MAX_FIELD_BYTES) req.destroy();
+        if (drained > limits.maxFileBytes + limits.maxFieldBytes) req.destroy();
       });
     };
 
     parser.on('field', (name, value, info) => {
       if (failure) return;
       try {
-        if (info.valueTruncated) throw tooMuch(`The multipart field '${name}' is larger than ${MAX_FIELD_BYTES} bytes`);
+        if (info.valueTruncated) throw tooMuch(`The multipart field '${name}' is larger than ${limits.maxFieldBytes} bytes (MAX_BODY_BYTES)`);
         if (name === 'operations') {
           if (operations !== undefined) throw malformed("The multipart field 'operations' was sent twice");
           operations = parseJson(value, 'operations');
@@ -197,8 +197,7 @@ function readParts(req: Request, limits: UploadLimits): Promise<Parsed> {
 
 const hasPreflightHeader = (req: Request) => PREFLIGHT_HEADERS.some((h) => (req.get(h) ?? '') !== '');
 
-const refuse = (res: Response, e: UploadError) =>
-  res.status(e.status).json({ errors: [{ message: e.message, extensions: { code: e.code } }] });
+const refuse = (res: Response, e: UploadError) => sendError(res, e.status, e.code, e.message);
 
 /**
  * The middleware. Requests that are not multipart pass through untouched. A multipart request without Apollo's

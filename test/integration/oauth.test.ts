@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createAuth } from '../../src/auth';
+import { generateApiKey } from '../../src/auth/apiKeys';
 import { KeyvUsedNonces, StateSigner } from '../../src/auth/state';
 import { TokenStore } from '../../src/auth/tokenStore';
 import { loadConfig } from '../../src/config';
@@ -295,6 +296,32 @@ describe('OAuth app mode', () => {
     expect(await storedTokens(file)).toBeUndefined();
     const after = await gw.query(ACCOUNT);
     expect(after.body.errors[0]).toMatchObject({ message: expect.stringContaining('No HubSpot portal is installed'), extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  test('uninstall needs an authenticated caller bound to that portal; install and callback stay public', async () => {
+    const emu = await emulator();
+    const file = freshFile();
+    const own = generateApiKey(PORTAL_ID);
+    const other = generateApiKey(OTHER_PORTAL_ID);
+    const { ALLOW_UNAUTHENTICATED_CALLERS: _open, ...env } = oauthEnv(file);
+    const gw = await gateway(emu, { ...env, API_KEY_HASHES: `${own.hash},${other.hash}` });
+    // The install flow (install → HubSpot → callback) needs no caller credential.
+    await install(gw);
+    const uninstall = (headers: Record<string, string>) => fetch(`${gw.base}/oauth/uninstall`, { method: 'POST', headers: { accept: 'application/json', 'X-HubSpot-Portal-Id': String(PORTAL_ID), ...headers } });
+
+    const anonymous = await uninstall({});
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await uninstall({ 'X-API-Key': 'hsgw_not-a-key-of-this-gateway' })).status).toBe(401);
+    const otherPortal = await uninstall({ 'X-API-Key': other.key });
+    expect(otherPortal.status).toBe(403);
+    expect((await otherPortal.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(upstream(emu).entries.some((e) => e.path.startsWith('/oauth/v1/refresh-tokens/'))).toBe(false);
+    expect(await storedTokens(file)).toBeDefined();
+
+    const res = await uninstall({ 'X-API-Key': own.key });
+    expect(res.status).toBe(200);
+    expect(await storedTokens(file)).toBeUndefined();
   });
 
   test('a 401 to a still-"valid" token triggers one refresh, and the calls are retried once', async () => {

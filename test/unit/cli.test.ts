@@ -1,9 +1,8 @@
 /** The command line's table: which command an argv names, and each command's help (usage and exactly the settings it reads). */
 import { COMMANDS, commandHelp, findCommand, overallHelp } from '../../src/cli/commands';
-import { ConfigError, loadConfig, SETTINGS } from '../../src/config';
+import { ConfigError, flagOf, loadConfig, SETTINGS } from '../../src/config';
 
 const named = (name: string) => COMMANDS.find((c) => c.name === name)!;
-const flagOf = (env: string) => `--${env.toLowerCase().replace(/_/g, '-')}`;
 
 describe('finding the command', () => {
   test.each([

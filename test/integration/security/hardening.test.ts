@@ -110,6 +110,23 @@ describe('HTTP hardening', () => {
     expect(preflight.status).toBe(204);
   });
 
+  test('MAX_BODY_BYTES also bounds multipart fields and WebSocket messages', async () => {
+    const gw = await start({ MAX_BODY_BYTES: '2048' });
+    const big = `query { account { portalId } } ${'#'.repeat(4096)}`;
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: big, variables: {} }));
+    form.append('map', '{}');
+    const upload = await fetch(gw.url, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+    expect(upload.status).toBe(413);
+    expect((await upload.json()).errors[0]).toMatchObject({ message: expect.stringContaining('MAX_BODY_BYTES'), extensions: { code: 'BAD_USER_INPUT' } });
+
+    const ws = new WebSocket(gw.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(4096) } }));
+    expect(await closed).toBe(1009);
+  });
+
   test('APQ off: persisted queries are not supported, full queries run', async () => {
     const gw = await start({ PERSISTED_QUERIES: 'off' });
     expect((await post(gw, { extensions: { persistedQuery: { version: 1, sha256Hash: sha(ACCOUNT) } } })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');

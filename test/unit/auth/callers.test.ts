@@ -147,6 +147,22 @@ describe('JWKS', () => {
     await expect(auth.authenticate(headers({ authorization: `Bearer ${asymmetric(claims, rotated.privateKey, 'ES256', 'ec-1')}` }))).rejects.toThrow(/bad signature/);
   });
 
+  test('published keys are imported once, when fetched, not for every token', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const imported = jest.spyOn(require('node:crypto') as typeof import('node:crypto'), 'createPublicKey');
+    try {
+      const verifier = new JwtVerifier({ jwksUrl: url, audience: 'hubspot-graphql' });
+      const claims = { exp: inAnHour(), aud: 'hubspot-graphql' };
+      for (let i = 0; i < 5; i++) {
+        await expect(verifier.verify(asymmetric(claims, rsa.privateKey, 'RS256', 'rsa-1'))).resolves.toMatchObject({ aud: 'hubspot-graphql' });
+        await expect(verifier.verify(asymmetric(claims, ec.privateKey, 'ES256', 'ec-1'))).resolves.toMatchObject({ aud: 'hubspot-graphql' });
+      }
+      expect(imported).toHaveBeenCalledTimes(published.length);
+    } finally {
+      imported.mockRestore();
+    }
+  });
+
   test('an HMAC token is never checked against a public key (no alg confusion)', async () => {
     const verifier = new JwtVerifier({ jwksUrl: url });
     const pem = rsa.publicKey.export({ format: 'pem', type: 'spki' }).toString();

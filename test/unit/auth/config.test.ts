@@ -6,7 +6,7 @@ const OAUTH = { HUBSPOT_CLIENT_ID: 'my-client-id', HUBSPOT_CLIENT_SECRET: 'my-cl
 describe('credential mode settings', () => {
   test('no credential: private-app mode on the embedded emulator, as before', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: true, passThroughAuth: false, tokenStoreUrl: './data/tokens.sqlite' });
+    expect(c).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: true, tokenStoreUrl: './data/tokens.sqlite' });
     expect(c.oauth).toBeUndefined();
     expect(c.emulator.oauth).toEqual({ accessTokenTtlSeconds: 1800 });
     expect(loadConfig({ HUBSPOT_TOKEN: 'pat-na1-abcdef123', ALLOW_UNAUTHENTICATED_CALLERS: 'true' })).toMatchObject({ authMode: 'private-app', useEmbeddedEmulator: false });
@@ -40,7 +40,7 @@ describe('credential mode settings', () => {
   });
 
   test('pass-through: no token held, HubSpot by default', () => {
-    expect(loadConfig({ PASS_THROUGH_AUTH: 'true' })).toMatchObject({ authMode: 'pass-through', passThroughAuth: true, useEmbeddedEmulator: false, hubspotBaseUrl: 'https://api.hubapi.com' });
+    expect(loadConfig({ PASS_THROUGH_AUTH: 'true' })).toMatchObject({ authMode: 'pass-through', useEmbeddedEmulator: false, hubspotBaseUrl: 'https://api.hubapi.com' });
     expect(loadConfig({ PASS_THROUGH_AUTH: 'true', HUBSPOT_BASE_URL: 'http://127.0.0.1:4010' }).hubspotBaseUrl).toBe('http://127.0.0.1:4010');
   });
 

@@ -1,6 +1,6 @@
 import Keyv from 'keyv';
 import { CredentialError, PassThroughCredentials, portalKeyOfToken, PrivateAppCredentials, type RequestCredential } from '../../../src/auth/credentials';
-import { OAuthCredentials } from '../../../src/auth/oauthCredentials';
+import { OAuthCredentials, STORE_TTL_MS } from '../../../src/auth/oauthCredentials';
 import { RenewingPolicy } from '../../../src/auth/renewingPolicy';
 import { TokenStore, type PortalTokens } from '../../../src/auth/tokenStore';
 import { sendOnce, type HubSpotCall } from '../../../src/hubspot/client';
@@ -63,7 +63,9 @@ describe('OAuth credentials', () => {
     await store.put(stored(111, now + 1_800_000, 'at-111'));
     expect(await tokenOf()).toBe('at-111');
     expect((await creds.forRequest(headers({}))).portalKey).toBe('hub-111');
+    // Installed by another instance: seen once the list of portals is read again.
     await store.put(stored(222, now + 1_800_000, 'at-222'));
+    now += STORE_TTL_MS;
     await expect(tokenOf()).rejects.toMatchObject({ message: expect.stringContaining('X-HubSpot-Portal-Id'), extensions: { code: 'BAD_USER_INPUT' } });
     expect(await tokenOf({ 'x-hubspot-portal-id': '222' })).toBe('at-222');
     expect(await tokenOf({ 'x-hubspot-portal-id': ' 111 ' })).toBe('at-111');
@@ -132,6 +134,78 @@ describe('OAuth credentials', () => {
     expect(fake.calls.revoke).toEqual(['rt-new']);
     expect(await store.get(777)).toBeUndefined();
     expect(await creds.uninstall(777)).toBe(false);
+  });
+});
+
+describe('OAuth credentials: token store reads', () => {
+  let now: number;
+  let store: TokenStore;
+  let fake: ReturnType<typeof fakeClient>;
+  let reads: { get: number; portalIds: number };
+  let creds: OAuthCredentials;
+  beforeEach(() => {
+    now = 1_700_000_000_000;
+    store = new TokenStore(new Keyv());
+    fake = fakeClient();
+    reads = { get: 0, portalIds: 0 };
+    // The store as the gateway sees it (Redis, PostgreSQL: a round trip per call), counting its reads.
+    const counting = {
+      get: (id: number) => (reads.get++, store.get(id)),
+      portalIds: () => (reads.portalIds++, store.portalIds()),
+      put: (t: PortalTokens) => store.put(t),
+      delete: (id: number) => store.delete(id),
+      close: () => store.close(),
+    };
+    creds = new OAuthCredentials({ client: fake.client, store: counting as unknown as TokenStore, refreshMarginSeconds: 300, now: () => now });
+  });
+  const tokenOf = async (h: Record<string, string> = {}) => (await creds.forRequest(headers(h))).token();
+
+  test('requests reuse the tokens in memory until they are due for a refresh, and the portal list for a while', async () => {
+    await store.put(stored(111, now + 1_800_000, 'at-111'));
+    for (let i = 0; i < 10; i++) expect(await tokenOf()).toBe('at-111');
+    expect(reads).toEqual({ get: 1, portalIds: 1 });
+    for (let i = 0; i < 10; i++) expect(await tokenOf({ 'x-hubspot-portal-id': '111' })).toBe('at-111');
+    expect(reads).toEqual({ get: 1, portalIds: 1 });
+    // The list of installed portals and the tokens are read again after STORE_TTL_MS (changes made on other instances).
+    now += STORE_TTL_MS;
+    expect(await tokenOf()).toBe('at-111');
+    expect(reads).toEqual({ get: 2, portalIds: 2 });
+    // Due for a refresh: the store is read first (another instance may have refreshed), then HubSpot asked.
+    now += 1_800_000 - 300_000;
+    expect(await tokenOf({ 'x-hubspot-portal-id': '111' })).toBe('at-1');
+    expect(fake.calls.refresh).toBe(1);
+    const afterRefresh = reads.get;
+    expect(await tokenOf({ 'x-hubspot-portal-id': '111' })).toBe('at-1');
+    expect(reads.get).toBe(afterRefresh);
+  });
+
+  test('an uninstall made on another instance is seen here within STORE_TTL_MS', async () => {
+    await store.put(stored(111, now + 1_800_000, 'at-111'));
+    expect(await tokenOf({ 'x-hubspot-portal-id': '111' })).toBe('at-111');
+    await store.delete(111); // the other instance's uninstall
+    now += STORE_TTL_MS;
+    await expect(tokenOf({ 'x-hubspot-portal-id': '111' })).rejects.toMatchObject({ message: expect.stringContaining('portal 111 is not installed') });
+  });
+
+  test('installs and uninstalls made here are seen at once; a 401 reads the store again', async () => {
+    await store.put(stored(111, now + 1_800_000, 'at-111'));
+    expect(await tokenOf()).toBe('at-111');
+    await creds.install('code-1', 'http://127.0.0.1/oauth/callback');
+    await expect(tokenOf()).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await tokenOf({ 'x-hubspot-portal-id': '777' })).toBe('at-1');
+    expect(reads.get).toBe(1);
+    expect(await creds.uninstall(777)).toBe(true);
+    expect(await tokenOf()).toBe('at-111');
+    await expect(tokenOf({ 'x-hubspot-portal-id': '777' })).rejects.toMatchObject({ message: expect.stringContaining('portal 777 is not installed') });
+
+    // Another instance refreshed portal 111: a 401 to the old token picks up the stored one without a refresh here.
+    await store.put(stored(111, now + 1_800_000, 'at-elsewhere'));
+    const request = await creds.forRequest(headers({}));
+    expect(await request.token()).toBe('at-111');
+    expect(await request.renewAfterRejection!('at-111')).toBe(true);
+    expect(await request.token()).toBe('at-elsewhere');
+    expect(await tokenOf()).toBe('at-elsewhere');
+    expect(fake.calls.refresh).toBe(0);
   });
 });
 

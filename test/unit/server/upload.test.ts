@@ -7,13 +7,14 @@ import { graphqlUploads, UploadedFile, UploadScalar } from '../../../src/server/
 // The graphql-multipart-request middleware on its own: a tiny app echoes what Apollo would receive as req.body.
 describe('graphqlUploads middleware', () => {
   const MAX_BYTES = 100;
+  const MAX_FIELD_BYTES = 2048;
   let server: Server;
   let url: string;
   let handled = 0;
 
   beforeAll(async () => {
     const app = express();
-    app.post('/graphql', graphqlUploads({ maxFileBytes: MAX_BYTES, maxFiles: 2 }), express.json(), (req, res) => {
+    app.post('/graphql', graphqlUploads({ maxFileBytes: MAX_BYTES, maxFiles: 2, maxFieldBytes: MAX_FIELD_BYTES }), express.json(), (req, res) => {
       handled++;
       // Files become a visible description so the test can see where they landed.
       res.json(JSON.parse(JSON.stringify(req.body ?? null, (_k, v) => (v instanceof UploadedFile ? { file: v.filename, mimetype: v.mimetype, size: v.size, text: v.buffer.toString('utf8') } : v))));
@@ -83,6 +84,11 @@ describe('graphqlUploads middleware', () => {
     expect(exact.body.variables.file.size).toBe(MAX_BYTES);
     await refused(body([['operations', OPERATIONS], ['map', '{"0":["variables.file"]}'], ['0', { text: 'x'.repeat(MAX_BYTES + 1), filename: 'big.txt' }]]), 413, 'BAD_USER_INPUT', new RegExp(`larger than the upload limit of ${MAX_BYTES} bytes`));
     await refused(body([['operations', OPERATIONS], ['map', '{"0":["variables.file"]}'], ['0', { text: 'x'.repeat(MAX_BYTES * 50), filename: 'huge.txt' }]]), 413, 'BAD_USER_INPUT', /larger than the upload limit/);
+  });
+
+  test('operations or map larger than the body limit (maxFieldBytes) is 413 BAD_USER_INPUT', async () => {
+    const operations = JSON.stringify({ query: `q ${'#'.repeat(MAX_FIELD_BYTES)}`, variables: { file: null } });
+    await refused(body([['operations', operations], ['map', '{"0":["variables.file"]}'], ['0', { text: 'x', filename: 'a.txt' }]]), 413, 'BAD_USER_INPUT', new RegExp(`'operations' is larger than ${MAX_FIELD_BYTES} bytes`));
   });
 
   test('too many files: in the map, or as parts', async () => {
