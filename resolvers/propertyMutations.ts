@@ -25,7 +25,7 @@ function propertyWrite<T>(ctx: GatewayContext, objectType: string, fields: Refus
  */
 async function definitionWrite<T>(ctx: GatewayContext, objectType: string, fields: RefusalFields, run: () => Promise<T>) {
   const r = await propertyWrite(ctx, objectType, fields, run);
-  if (r.userErrors.length === 0) await definitionsChanged([objectType]);
+  if (r.userErrors.length === 0) await definitionsChanged([objectType], ctx.portalKey);
   return r;
 }
 

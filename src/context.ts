@@ -12,6 +12,8 @@ import type { Loaders } from './loaders';
  */
 export interface GatewayContext {
   hubspot: HubSpotClient;
+  /** The caller's portal as caches and budgets are scoped (src/auth/credentials.ts RequestCredential.portalKey). */
+  portalKey: string;
   loaders: Loaders;
   metadata: CrmMetadata;
   logger: Logger;

@@ -12,6 +12,11 @@ import { RedisPubSub } from './redisPubSub';
 export interface SchemaChange {
   /** The object types whose properties changed; absent: anything may have (re-read it all). */
   objectTypes?: string[];
+  /**
+   * The portal whose definitions changed (its portal key); absent: unknown. A host typing another portal ignores
+   * the change, so one portal's property writes never spend the typed portal's rate limit on re-reads.
+   */
+  portalKey?: string;
 }
 
 type ChangeListener = (change: SchemaChange) => Promise<unknown>;
@@ -28,8 +33,8 @@ export function onDefinitionsChanged(listener: ChangeListener): () => void {
  * reloaded (a failed reload is theirs to log): so once a property mutation answers, the next request on this
  * instance sees the field.
  */
-export async function definitionsChanged(objectTypes?: string[]): Promise<void> {
-  const change: SchemaChange = objectTypes ? { objectTypes } : {};
+export async function definitionsChanged(objectTypes?: string[], portalKey?: string): Promise<void> {
+  const change: SchemaChange = { ...(objectTypes ? { objectTypes } : {}), ...(portalKey !== undefined ? { portalKey } : {}) };
   await Promise.all([...listeners].map((l) => l(change).catch(() => undefined)));
 }
 
@@ -82,10 +87,11 @@ class RedisChannel implements SchemaChangeChannel {
 
   private receive(raw: string, logger?: Logger): void {
     try {
-      const m = JSON.parse(raw) as { origin?: unknown; change?: { objectTypes?: unknown } };
+      const m = JSON.parse(raw) as { origin?: unknown; change?: { objectTypes?: unknown; portalKey?: unknown } };
       if (typeof m.origin !== 'string' || m.origin === this.origin) return;
       const types = Array.isArray(m.change?.objectTypes) ? m.change.objectTypes.filter((t): t is string => typeof t === 'string') : undefined;
-      for (const h of this.handlers) h(types ? { objectTypes: types } : {});
+      const portalKey = typeof m.change?.portalKey === 'string' ? m.change.portalKey : undefined;
+      for (const h of this.handlers) h({ ...(types ? { objectTypes: types } : {}), ...(portalKey !== undefined ? { portalKey } : {}) });
     } catch {
       logger?.warn({ channel: this.channel }, 'schema changes: ignored a malformed message');
     }

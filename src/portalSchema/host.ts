@@ -16,8 +16,11 @@ export interface PortalSchemaHostOptions {
   /** Serve the subgraph schema (FEDERATION=true). */
   federation: boolean;
   logger: Logger;
-  /** A client for the configured portal's schema reads, or undefined when there is none (no extension then). */
-  client?: () => Promise<HubSpotClient | undefined>;
+  /**
+   * A client for the configured portal's schema reads and that portal's key (as requests' credentials scope it),
+   * or undefined when there is none (no extension then).
+   */
+  client?: () => Promise<{ client: HubSpotClient; portalKey: string } | undefined>;
   /** Re-read the portal this often (PORTAL_SCHEMA_REFRESH_SECONDS); 0: only on changes. */
   refreshSeconds: number;
   /** Tells the other instances of a change this one saw, and hears theirs. */
@@ -47,6 +50,8 @@ export class PortalSchemaHost implements GatewayInterface {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: Array<() => void> = [];
   private stopped = false;
+  /** The typed portal's key, once a reload has found it. */
+  private portalKey: string | undefined;
   /** Schemas built so far (tests and logs: a reload that finds nothing new builds none). */
   builds = 0;
 
@@ -110,6 +115,8 @@ export class PortalSchemaHost implements GatewayInterface {
   /** A change seen here (published to the other instances too) or by another instance. */
   private async changed(change: SchemaChange, local: boolean): Promise<void> {
     if (this.stopped) return;
+    // Another portal's definitions (OAuth, pass-through): nothing of the typed portal to re-read.
+    if (change.portalKey !== undefined && this.portalKey !== undefined && change.portalKey !== this.portalKey) return;
     await this.reload(change.objectTypes);
     if (local) void this.options.changes.publish(change).catch((err: Error) => this.options.logger.warn({ err: err.message }, 'portal schema: could not tell the other instances of a change'));
   }
@@ -118,9 +125,10 @@ export class PortalSchemaHost implements GatewayInterface {
     const log = this.options.logger;
     let model: PortalModel;
     try {
-      const client = await this.options.client?.();
-      if (!client) return 'no-portal';
-      model = await readPortalModel(client, this.model, objectTypes);
+      const portal = await this.options.client?.();
+      if (!portal) return 'no-portal';
+      this.portalKey = portal.portalKey;
+      model = await readPortalModel(portal.client, this.model, objectTypes);
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'portal schema: could not read the portal\'s properties and schemas; serving the schema as it was');
       return 'failed';

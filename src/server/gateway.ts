@@ -168,23 +168,24 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // A 401 to a renewable (OAuth) token renews it once and resends the call, inside the rate limit and retries.
     const policy = new RenewingPolicy(new ResilientPolicy(limiter, retry, portalKey, deadline, signal), credential);
     const hubspot = clientFor(signal, log, cost, policy, policy.token);
-    return { hubspot, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
+    return { hubspot, portalKey, loaders: new Loaders(hubspot), metadata: new CrmMetadata(hubspot, metadataCache, portalKey), logger: log, cost };
   };
 
   /**
    * A client for reading the portal's own schema: rate-limited and retried like a request's, but not one (its calls
    * are logged, not counted in any request's cost or reported to onUpstreamCall).
    */
-  const schemaClient = async (): Promise<HubSpotClient | undefined> => {
+  const schemaClient = async (): Promise<{ client: HubSpotClient; portalKey: string } | undefined> => {
     const credential = await schemaCredential(credentials, config.portalSchema);
     if (!credential) return undefined;
     const signal = AbortSignal.timeout(config.requestDeadlineMs);
     setMaxListeners(0, signal); // one read of the portal makes a call per object type
     const policy = new RenewingPolicy(new ResilientPolicy(limiter, retry, credential.portalKey, Date.now() + config.requestDeadlineMs, signal), credential);
-    return new HubSpotClient({
+    const client = new HubSpotClient({
       transport: deps.transport, credential: policy.token, policy, signal,
       onCall: (o) => (metrics?.upstreamCall(o), logger.debug({ operation: `${o.call.method} ${o.call.operation}`, status: o.status, ms: Math.round(o.durationMs) }, 'portal schema read')),
     });
+    return { client, portalKey: credential.portalKey };
   };
   // After createRequestContext and schemaClient: starting loads the portal's schema.
   await apollo.start();

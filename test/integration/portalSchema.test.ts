@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { PORTAL_SCHEMA_DIR, pullSchema } from '../../src/portalSchema/pull';
 import * as build from '../../src/portalSchema/build';
 import { PassThroughCredentials } from '../../src/auth/credentials';
-import { PORTAL_ID, READ_ONLY_TOKEN, SMALL_SEED, TOKEN } from '../helpers/emulator';
+import { OTHER_PORTAL_TOKEN, PORTAL_ID, READ_ONLY_TOKEN, SMALL_SEED, TOKEN } from '../helpers/emulator';
 import { startGateway, type TestGateway } from '../helpers/gateway';
 
 /**
@@ -374,6 +374,26 @@ describe('portal schema: which portal, and when none', () => {
       expect(res.body.data.cars.nodes).toHaveLength(1);
     } finally {
       await withToken.close();
+    }
+  });
+
+  it('another portal\'s property writes re-read nothing of the typed portal; the typed portal\'s own do', async () => {
+    const gw = await startGateway({ emulator: { seed }, credentials: new PassThroughCredentials(), env: { PORTAL_SCHEMA_TOKEN: TOKEN } });
+    try {
+      const create = (token: string, name: string) =>
+        gw.query(`mutation { propertyCreate(objectType: "contacts", input: { name: "${name}", label: "${name}", type: STRING, fieldType: TEXT, groupName: "contactinformation" }) { userErrors { message } } }`, undefined, { authorization: `Bearer ${token}` });
+      const typedPortalReads = (since: number) => gw.emulator.state.log.list(since).filter((r) => r.portalId === PORTAL_ID && r.path.startsWith('/crm/v3/properties/') && r.method === 'GET');
+      let since = lastSeq(gw);
+      const builds = gw.gateway.portalSchema.builds;
+      expect((await create(OTHER_PORTAL_TOKEN, 'other_portal_field')).body.data.propertyCreate.userErrors).toEqual([]);
+      expect(typedPortalReads(since)).toEqual([]);
+      expect(gw.gateway.portalSchema.builds).toBe(builds);
+      since = lastSeq(gw);
+      expect((await create(TOKEN, 'typed_portal_field')).body.data.propertyCreate.userErrors).toEqual([]);
+      expect(typedPortalReads(since).map((r) => r.path)).toEqual(['/crm/v3/properties/contacts']);
+      expect((await typeOf(gw, 'Contact')).fields.map((f: { name: string }) => f.name)).toContain('typed_portal_field');
+    } finally {
+      await gw.close();
     }
   });
 
