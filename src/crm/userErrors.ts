@@ -56,7 +56,7 @@ export function userErrorsOf(e: RefusalLike, prefix: string[], uniqueProperty?: 
  * were not valid: [{…"propertyValue":"…"}]`): property values are personal data, and errors end up in clients'
  * logs and ours. They are replaced by VALUE_PLACEHOLDER; the property name and the reason stay.
  */
-export const VALUE_PLACEHOLDER = '<value>';
+const VALUE_PLACEHOLDER = '<value>';
 const INVALID_VALUES = /^Property values were not valid: (\[[\s\S]*\])\s*$/;
 /** HubSpot's own phrasings with the value up front, for messages whose value is not listed anywhere else. */
 const VALUE_FIRST = /^(?:Email address )?([\s\S]+?) (was not a valid|is not a valid|was not one of the allowed options|is invalid|includes leading or trailing whitespace)/;

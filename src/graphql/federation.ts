@@ -47,10 +47,6 @@ function withDirective(node: ObjectTypeDefinitionNode, added: ConstDirectiveNode
   return { ...node, directives: [...(node.directives ?? []), added] };
 }
 
-/** The schema files, read once per process (every portal schema build federates them again). */
-let schemaFiles: string[] | undefined;
-const schemaTypeDefs = () => (schemaFiles ??= loadTypeDefs());
-
 /** SDL as a Federation 2 subgraph document: the @link, @key on entities, @shareable on value types. */
 function subgraphTypeDefs(typeDefs: string[], entities: ReadonlyMap<string, string | undefined>): DocumentNode {
   const document = visit(concatAST(typeDefs.map((sdl) => parse(sdl))), {
@@ -105,7 +101,7 @@ export function buildSubgraphSchema(extension?: SchemaExtension): GraphQLSchema 
   for (const [typeName, objectType] of entities) {
     merged[typeName] = { ...(merged[typeName] as object | undefined), __resolveReference: resolveReference(typeName, objectType) };
   }
-  const schema = federate({ typeDefs: subgraphTypeDefs([...schemaTypeDefs(), ...(extension?.typeDefs ?? [])], entities), resolvers: merged as never });
+  const schema = federate({ typeDefs: subgraphTypeDefs([...loadTypeDefs(), ...(extension?.typeDefs ?? [])], entities), resolvers: merged as never });
   attachPropertyResolvers(schema);
   return schema;
 }

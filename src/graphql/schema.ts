@@ -11,11 +11,18 @@ import { attachPropertyResolvers } from '../crm/propertyFields';
  */
 export const SCHEMA_DIR = [resolve(__dirname, '../../schema'), resolve(__dirname, '../../../schema')].find((d) => existsSync(d)) ?? resolve(__dirname, '../../schema');
 
+/** The SDL files of `dir`, read once per process (every portal schema reload builds on them again). */
+const read = new Map<string, string[]>();
 export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .map((f) => readFileSync(join(dir, f), 'utf8'));
+  let files = read.get(dir);
+  if (!files) {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort()
+      .map((f) => readFileSync(join(dir, f), 'utf8'));
+    read.set(dir, files);
+  }
+  return files;
 }
 
 /** What a portal adds to the schema (src/portalSchema): its SDL and the resolvers of the types it defines. */
