@@ -34,7 +34,9 @@ withRedis('the local deployment topology', () => {
       expect(m.email).toMatch(/@/); // resolved by the gateway, through the balancer
       expect(m.loyaltyPoints).toBe(pointsOf(m.id)); // resolved by the loyalty subgraph
     }
-    // Both instances are behind the balancer and healthy.
+    // Both instances are behind the balancer and healthy. One slow health check (this machine is shared) takes an
+    // instance out until the next passes, so this waits for a round in which both answer, within 10 s.
+    for (let until = Date.now() + 10_000; Date.now() < until && !topology.lb.backends.every((b) => b.healthy); ) await new Promise((r) => setTimeout(r, 100));
     expect(topology.lb.backends.map((b) => b.healthy)).toEqual([true, true]);
 
     // Without a key the loyalty subgraph (which has no caller authentication) still answers its part; the gateway's is refused.
